@@ -1,0 +1,146 @@
+package io.kafkube.cli.up;
+
+import io.kafkube.cli.common.Endpoints;
+import io.kafkube.kafka.embedded.EmbeddedKafka;
+import io.kafkube.registry.client.CachedSchemaRegistryClient;
+import io.kafkube.registry.client.SchemaRegistryClient;
+import io.kafkube.registry.serde.AvroSerde;
+import io.kafkube.registry.serde.AvroSerializer;
+import io.kafkube.registry.server.RegistryConfig;
+import io.kafkube.registry.server.SchemaRegistryServer;
+import io.kafkube.schemas.topic.KafkubeTopics;
+import io.kafkube.schemas.topic.TopicAdmin;
+import io.kafkube.schemas.topic.TopicCatalog;
+import io.kafkube.store.SharedObjectRules;
+import io.kafkube.store.StoreConfig;
+import io.kafkube.store.StoreService;
+import io.kafkube.store.client.CommandClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole cluster in one process: a real KRaft broker, the schema registry, the topics, the store
+ * (and every further component as it comes to exist), started in dependency order and stopped in
+ * reverse. Data lives under one directory that a later start reuses.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  /** What to start, and where. Port 0 means any free port. */
+  public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
+      int registryPort) {}
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final Settings settings;
+  private Endpoints endpoints;
+  private TopicCatalog topics;
+
+  private LocalCluster(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static LocalCluster start(Settings s) throws Exception {
+    LocalCluster c = new LocalCluster(s);
+    try {
+      c.startAll();
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    Path dataDir = settings.dataDir().toAbsolutePath();
+    Files.createDirectories(dataDir);
+    Endpoints.delete(dataDir);
+
+    EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka"))
+        .port(settings.kafkaPort()).controllerPort(settings.controllerPort()).build().start();
+    running.push(kafka);
+    String bootstrap = kafka.bootstrapServers();
+
+    int partitions = existingPartitions(kafka, TopicCatalog.commandsTopicName(settings.prefix()))
+        .orElse(settings.partitions());
+    int registryPort = settings.registryPort() == 0 ? EmbeddedKafka.freePort() : settings.registryPort();
+    String registryUrl = "http://127.0.0.1:" + registryPort;
+    SchemaRegistryClient registryClient = new CachedSchemaRegistryClient(registryUrl);
+    topics = KafkubeTopics.catalog(settings.prefix(), partitions, schema -> AvroSerde.generic(registryClient, schema, false));
+
+    SchemaRegistryServer registry = SchemaRegistryServer.startAndWait(
+        RegistryConfig.builder(bootstrap, topics.schemas().name()).port(registryPort).build(), START_TIMEOUT);
+    running.push(registry);
+
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      List<String> created = TopicAdmin.ensureCreated(admin, topics.all(), (short) 1);
+      if (!created.isEmpty()) {
+        LOG.info("created {} topics (P = {})", created.size(), partitions);
+      }
+    }
+
+    StoreConfig storeConfig = StoreConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
+        .withPrefix(settings.prefix()).withPartitions(partitions).withStateDir(dataDir.resolve("store"));
+    StoreService store = StoreService.start(storeConfig, topics, AvroSerializer.generic(registryClient, false),
+        new SharedObjectRules(), START_TIMEOUT);
+    running.push(store);
+
+    try (CommandClient client = new CommandClient(bootstrap, topics, -1)) {
+      StoreService.bootstrapNamespaces(client, Duration.ofSeconds(60));
+    }
+
+    Map<String, String> e = new LinkedHashMap<>();
+    e.put("kafka", bootstrap);
+    e.put("registry", registryUrl);
+    e.put("prefix", settings.prefix());
+    e.put("partitions", Integer.toString(partitions));
+    endpoints = new Endpoints(e);
+    endpoints.write(dataDir);
+  }
+
+  private static java.util.Optional<Integer> existingPartitions(EmbeddedKafka kafka, String commandsTopic)
+      throws Exception {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Set<String> names = admin.listTopics().names().get();
+      if (!names.contains(commandsTopic)) {
+        return java.util.Optional.empty();
+      }
+      TopicDescription d = admin.describeTopics(List.of(commandsTopic)).allTopicNames().get().get(commandsTopic);
+      return java.util.Optional.of(d.partitions().size());
+    }
+  }
+
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  public TopicCatalog topics() {
+    return topics;
+  }
+
+  @Override
+  public void close() {
+    if (endpoints != null) {
+      Endpoints.delete(settings.dataDir().toAbsolutePath());
+    }
+    while (!running.isEmpty()) {
+      AutoCloseable c = running.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}", c.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

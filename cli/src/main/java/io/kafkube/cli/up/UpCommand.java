@@ -1,0 +1,80 @@
+package io.kafkube.cli.up;
+
+import io.kafkube.cli.common.Endpoints;
+import io.kafkube.schemas.topic.KafkubeTopics;
+import io.kafkube.store.StoreConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kafkube up}: the whole cluster in this process, until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Starts the whole cluster in one process on an embedded Kafka broker.")
+public final class UpCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", defaultValue = "data", description = "where the cluster keeps its data; reused on the next start (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--ports", defaultValue = "fixed", description = "fixed (the well-known defaults and the --*-port options) or auto (free ports)")
+  String ports;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE})")
+  int kafkaPort;
+
+  @Option(names = "--kafka-controller-port", defaultValue = "9093", description = "KRaft controller port (default: ${DEFAULT-VALUE})")
+  int controllerPort;
+
+  @Option(names = "--registry-port", defaultValue = "8081", description = "schema registry port (default: ${DEFAULT-VALUE})")
+  int registryPort;
+
+  @Option(names = "--partitions", defaultValue = "" + StoreConfig.DEFAULT_PARTITIONS,
+      description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(names = "--prefix", defaultValue = KafkubeTopics.DEFAULT_PREFIX, description = "topic prefix (default: ${DEFAULT-VALUE})")
+  String prefix;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean auto = switch (ports) {
+      case "auto" -> true;
+      case "fixed" -> false;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--ports must be fixed or auto, not " + ports);
+    };
+    LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
+        auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("kafkube: starting (data in " + dataDir.toAbsolutePath() + ") ...");
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    LocalCluster cluster = LocalCluster.start(s);
+    Thread hook = new Thread(() -> {
+      cluster.close();
+      stopped.countDown();
+    }, "kafkube-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Endpoints e = cluster.endpoints();
+    out.println();
+    out.println("kafkube is up.");
+    out.printf("  Kafka broker     %s%n", e.get("kafka"));
+    out.printf("  Schema registry  %s%n", e.get("registry"));
+    out.printf("  Topics           %s.commands, %s.state.<resource>, %s.history, ... (P = %s)%n",
+        e.get("prefix"), e.get("prefix"), e.get("prefix"), e.get("partitions"));
+    out.printf("  Endpoints        %s%n", dataDir.toAbsolutePath().resolve(Endpoints.FILE));
+    out.println();
+    out.println("The Kubernetes API server (kubectl) is not part of this build yet; meanwhile:");
+    out.printf("  ./kafkube history namespaces/default --data-dir %s%n", dataDir);
+    out.printf("  ./kafkube replay --data-dir %s%n", dataDir);
+    out.println("Ctrl-C stops the cluster; starting again reuses its data.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

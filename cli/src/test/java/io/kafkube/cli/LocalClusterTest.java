@@ -1,0 +1,103 @@
+package io.kafkube.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkube.cli.common.Endpoints;
+import io.kafkube.cli.up.LocalCluster;
+import io.kafkube.schemas.avro.KafkubeSchemas;
+import io.kafkube.schemas.envelope.Envelopes;
+import io.kafkube.schemas.envelope.Op;
+import io.kafkube.schemas.envelope.ReplyView;
+import io.kafkube.schemas.envelope.User;
+import io.kafkube.schemas.meta.AvroPaths;
+import io.kafkube.schemas.meta.Meta;
+import io.kafkube.schemas.resource.ResourceRegistry;
+import io.kafkube.schemas.resource.ResourceType;
+import io.kafkube.store.client.CommandClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code kafkube up} in-process on a real broker, then {@code history} and {@code replay} against it, then a restart. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LocalClusterTest {
+  private static final ResourceType CM = ResourceRegistry.kubernetes().byGroupResource("configmaps").orElseThrow();
+  private static final User BOB = new User("bob", java.util.List.of("system:authenticated"), null);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void upHistoryReplayAndRestart() throws Exception {
+    LocalCluster.Settings settings = new LocalCluster.Settings(dir, "kafkube", 3, 0, 0, 0);
+    try (LocalCluster cluster = LocalCluster.start(settings)) {
+      Endpoints e = Endpoints.read(dir);
+      assertThat(e.get("kafka")).startsWith("127.0.0.1:");
+      assertThat(e.get("registry")).startsWith("http://127.0.0.1:");
+      assertThat(e.get("partitions")).isEqualTo("3");
+
+      try (CommandClient client = new CommandClient(e.get("kafka"), cluster.topics(), -1)) {
+        GenericRecord cm = new GenericData.Record(KafkubeSchemas.kind(CM));
+        Meta.set(cm, "name", "settings");
+        cm.put("data", Map.of("a", "1"));
+        ReplyView created = call(client, Op.CREATE, cm);
+        assertThat(created.code()).isEqualTo(201);
+        GenericRecord changed = AvroPaths.copy(created.object());
+        changed.put("data", Map.of("a", "2"));
+        assertThat(call(client, Op.UPDATE, changed).code()).isEqualTo(200);
+      }
+
+      Run history = run("history", "configmaps/default/settings", "--data-dir", dir.toString());
+      assertThat(history.code).isZero();
+      assertThat(history.out).contains("bob").contains("CREATE").contains("UPDATE")
+          .contains("created").contains("replace /data/a: \"2\"");
+      assertThat(history.out.indexOf("CREATE")).isLessThan(history.out.indexOf("UPDATE"));
+
+      Run namespaces = run("history", "/registry/namespaces/", "--data-dir", dir.toString(), "--no-diff");
+      assertThat(namespaces.out).contains("/registry/namespaces/default", "/registry/namespaces/kube-system",
+          "/registry/namespaces/kube-public", "/registry/namespaces/kube-node-lease", "system:kafkube-store");
+
+      Run replay = run("replay", "--data-dir", dir.toString());
+      assertThat(replay.code).as(replay.out).isZero();
+      assertThat(replay.out).contains("equal");
+    }
+    assertThat(Files.exists(dir.resolve(Endpoints.FILE))).isFalse();
+
+    try (LocalCluster again = LocalCluster.start(settings)) {
+      Run history = run("history", "configmaps/default/settings", "--data-dir", dir.toString());
+      assertThat(history.out).contains("CREATE").contains("UPDATE");
+      Run namespaces = run("history", "namespaces/default", "--data-dir", dir.toString(), "--no-diff");
+      assertThat(namespaces.out.lines().filter(l -> l.contains("CREATE")).count())
+          .as("the default namespaces are created once, not on every start").isEqualTo(1);
+      assertThat(run("replay", "--data-dir", dir.toString()).code).isZero();
+    }
+  }
+
+  private static ReplyView call(CommandClient client, Op op, GenericRecord cm) throws Exception {
+    Meta.set(cm, "namespace", "default");
+    GenericRecord cmd = Envelopes.command(op, CM.key("default", Meta.name(cm)).toString(), CM.groupResource(), BOB,
+        client.newRequestId()).object(cm).replyPartition(client.replyPartition()).build();
+    return client.call(cmd, Duration.ofSeconds(30));
+  }
+
+  private record Run(int code, String out) {}
+
+  private static Run run(String... args) {
+    StringWriter sw = new StringWriter();
+    CommandLine cl = new CommandLine(new Kafkube());
+    cl.setOut(new PrintWriter(sw));
+    cl.setErr(new PrintWriter(sw));
+    int code = cl.execute(args);
+    return new Run(code, sw.toString());
+  }
+}

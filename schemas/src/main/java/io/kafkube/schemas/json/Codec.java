@@ -1,0 +1,15 @@
+package io.kafkube.schemas.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Converts the values of one Avro schema between Kubernetes JSON and Avro generic data. */
+interface Codec {
+  /**
+   * The Avro value of a non-null JSON value, or null after reporting a problem to {@code ctx}
+   * (the caller then leaves the field absent).
+   */
+  Object toAvro(JsonNode json, Context ctx);
+
+  /** The JSON of a non-null Avro value (generic data; strings may be any CharSequence). */
+  JsonNode toJson(Object avro);
+}

@@ -1,0 +1,80 @@
+package io.kafkube.schemas.meta;
+
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/** Small navigation helpers over generic Avro records whose fields are optional unions. */
+public final class AvroPaths {
+  private AvroPaths() {}
+
+  /** The non-null branch of an optional union, or the schema itself. */
+  public static Schema nonNull(Schema schema) {
+    if (schema.getType() != Schema.Type.UNION) {
+      return schema;
+    }
+    List<Schema> types = schema.getTypes();
+    Schema found = null;
+    for (Schema s : types) {
+      if (s.getType() != Schema.Type.NULL) {
+        if (found != null) {
+          return schema; // a real union of several types: the caller decides
+        }
+        found = s;
+      }
+    }
+    return found == null ? schema : found;
+  }
+
+  /** The record stored in field {@code name}, or null when absent or not a field. */
+  public static GenericRecord record(GenericRecord r, String name) {
+    if (r == null || r.getSchema().getField(name) == null) {
+      return null;
+    }
+    Object v = r.get(name);
+    return v instanceof GenericRecord g ? g : null;
+  }
+
+  /** The record in field {@code name}, created empty when absent. */
+  public static GenericRecord recordOrCreate(GenericRecord r, String name) {
+    GenericRecord child = record(r, name);
+    if (child == null) {
+      Schema.Field f = r.getSchema().getField(name);
+      if (f == null) {
+        throw new IllegalArgumentException(r.getSchema().getFullName() + " has no field " + name);
+      }
+      child = new GenericData.Record(nonNull(f.schema()));
+      r.put(name, child);
+    }
+    return child;
+  }
+
+  /** A string field's value (any CharSequence), or null. */
+  public static String string(GenericRecord r, String name) {
+    if (r == null || r.getSchema().getField(name) == null) {
+      return null;
+    }
+    Object v = r.get(name);
+    return v == null ? null : v.toString();
+  }
+
+  /** Field {@code name} of {@code r} as a Long, or null. */
+  public static Long longValue(GenericRecord r, String name) {
+    if (r == null || r.getSchema().getField(name) == null) {
+      return null;
+    }
+    Object v = r.get(name);
+    return v instanceof Number n ? n.longValue() : null;
+  }
+
+  /** Whether the record's schema has this field. */
+  public static boolean hasField(GenericRecord r, String name) {
+    return r != null && r.getSchema().getField(name) != null;
+  }
+
+  /** A deep copy of a generic record (values of specific classes are copied as generic data). */
+  public static GenericRecord copy(GenericRecord r) {
+    return r == null ? null : GenericData.get().deepCopy(r.getSchema(), r);
+  }
+}

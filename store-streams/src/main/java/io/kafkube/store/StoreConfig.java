@@ -1,0 +1,121 @@
+package io.kafkube.store;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The store's typed configuration, parsed once: defaults, then environment variables
+ * ({@code KAFKUBE_BOOTSTRAP_SERVERS}, …), then flags ({@code --bootstrap-servers=…}).
+ *
+ * @param commitIntervalMs Streams' commit interval; with {@code pollMs} it bounds write latency
+ * @param pollMs           Streams' {@code poll.ms}; must be lowered together with the commit interval
+ */
+public record StoreConfig(
+    String bootstrapServers,
+    String registryUrl,
+    String prefix,
+    int partitions,
+    short replicationFactor,
+    Path stateDir,
+    long commitIntervalMs,
+    long pollMs,
+    int threads) {
+
+  public static final int DEFAULT_PARTITIONS = 6;
+
+  public StoreConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(registryUrl, "registryUrl");
+    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(stateDir, "stateDir");
+    if (partitions < 1 || threads < 1 || commitIntervalMs < 0 || pollMs < 0) {
+      throw new IllegalArgumentException("invalid store configuration");
+    }
+  }
+
+  public static StoreConfig defaults() {
+    return new StoreConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", DEFAULT_PARTITIONS, (short) 1,
+        Path.of("data", "store"), 10, 10, 1);
+  }
+
+  public StoreConfig withBootstrapServers(String v) {
+    return new StoreConfig(v, registryUrl, prefix, partitions, replicationFactor, stateDir, commitIntervalMs,
+        pollMs, threads);
+  }
+
+  public StoreConfig withRegistryUrl(String v) {
+    return new StoreConfig(bootstrapServers, v, prefix, partitions, replicationFactor, stateDir, commitIntervalMs,
+        pollMs, threads);
+  }
+
+  public StoreConfig withStateDir(Path v) {
+    return new StoreConfig(bootstrapServers, registryUrl, prefix, partitions, replicationFactor, v,
+        commitIntervalMs, pollMs, threads);
+  }
+
+  public StoreConfig withPartitions(int v) {
+    return new StoreConfig(bootstrapServers, registryUrl, prefix, v, replicationFactor, stateDir,
+        commitIntervalMs, pollMs, threads);
+  }
+
+  public StoreConfig withPrefix(String v) {
+    return new StoreConfig(bootstrapServers, registryUrl, v, partitions, replicationFactor, stateDir,
+        commitIntervalMs, pollMs, threads);
+  }
+
+  public StoreConfig withCommitInterval(long commitMs, long pollMs) {
+    return new StoreConfig(bootstrapServers, registryUrl, prefix, partitions, replicationFactor, stateDir,
+        commitMs, pollMs, threads);
+  }
+
+  /** Applies {@code KAFKUBE_*} environment variables and then {@code --name=value} flags. */
+  public static StoreConfig parse(Map<String, String> env, String[] args) {
+    StoreConfig c = defaults();
+    c = apply(c, "bootstrap-servers", env.get("KAFKUBE_BOOTSTRAP_SERVERS"));
+    c = apply(c, "registry-url", env.get("KAFKUBE_REGISTRY_URL"));
+    c = apply(c, "prefix", env.get("KAFKUBE_PREFIX"));
+    c = apply(c, "partitions", env.get("KAFKUBE_PARTITIONS"));
+    c = apply(c, "state-dir", env.get("KAFKUBE_STATE_DIR"));
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + a);
+      }
+      String name;
+      String value;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        name = a.substring(2, eq);
+        value = a.substring(eq + 1);
+      } else {
+        name = a.substring(2);
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value for " + a);
+        }
+        value = args[++i];
+      }
+      c = apply(c, name, value);
+    }
+    return c;
+  }
+
+  private static StoreConfig apply(StoreConfig c, String name, String value) {
+    if (value == null) {
+      return c;
+    }
+    return switch (name) {
+      case "bootstrap-servers" -> c.withBootstrapServers(value);
+      case "registry-url" -> c.withRegistryUrl(value);
+      case "prefix" -> c.withPrefix(value);
+      case "partitions" -> c.withPartitions(Integer.parseInt(value));
+      case "state-dir" -> c.withStateDir(Path.of(value));
+      case "commit-interval-ms" -> c.withCommitInterval(Long.parseLong(value), Long.parseLong(value));
+      case "replication-factor" -> new StoreConfig(c.bootstrapServers, c.registryUrl, c.prefix, c.partitions,
+          Short.parseShort(value), c.stateDir, c.commitIntervalMs, c.pollMs, c.threads);
+      case "threads" -> new StoreConfig(c.bootstrapServers, c.registryUrl, c.prefix, c.partitions,
+          c.replicationFactor, c.stateDir, c.commitIntervalMs, c.pollMs, Integer.parseInt(value));
+      default -> throw new IllegalArgumentException("unknown option --" + name);
+    };
+  }
+}

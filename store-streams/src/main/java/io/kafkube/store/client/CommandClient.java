@@ -1,0 +1,163 @@
+package io.kafkube.store.client;
+
+import io.kafkube.schemas.envelope.ReplyView;
+import io.kafkube.schemas.topic.TopicCatalog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends commands to the store and waits for their replies: the write path every component uses
+ * (API server, controllers, agents, CLI, benchmarks). Commands are produced idempotently with
+ * {@code acks=all}; replies are read (read_committed) from one partition of {@code replies}, which
+ * this client names in each command so the store answers there.
+ */
+public final class CommandClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandClient.class);
+
+  private final TopicCatalog topics;
+  private final KafkaProducer<String, GenericRecord> producer;
+  private final KafkaConsumer<String, GenericRecord> consumer;
+  private final int replyPartition;
+  private final String clientId;
+  private final AtomicLong sequence = new AtomicLong();
+  private final Map<String, CompletableFuture<ReplyView>> pending = new ConcurrentHashMap<>();
+  private final Thread poller;
+  private volatile boolean running = true;
+
+  /**
+   * @param bootstrapServers the Kafka cluster
+   * @param topics           the catalogue (its serdes are used for commands and replies)
+   * @param replyPartition   the replies partition to read; -1 picks one at random
+   */
+  public CommandClient(String bootstrapServers, TopicCatalog topics, int replyPartition) {
+    this.topics = topics;
+    this.clientId = "cmd-" + UUID.randomUUID().toString().substring(0, 8);
+    this.replyPartition = replyPartition >= 0 ? replyPartition
+        : ThreadLocalRandom.current().nextInt(topics.replies().partitions());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), topics.commands().valueSerde().serializer());
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-replies");
+    this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), topics.replies().valueSerde().deserializer());
+    TopicPartition tp = new TopicPartition(topics.replies().name(), this.replyPartition);
+    consumer.assign(List.of(tp));
+    consumer.seekToEnd(List.of(tp));
+    consumer.position(tp); // fix the start before any command is sent
+    this.poller = new Thread(this::pollReplies, clientId + "-replies");
+    poller.setDaemon(true);
+    poller.start();
+  }
+
+  /** A request id unique to this client. */
+  public String newRequestId() {
+    return clientId + "-" + sequence.incrementAndGet();
+  }
+
+  public int replyPartition() {
+    return replyPartition;
+  }
+
+  /**
+   * Sends a command (its {@code replyPartition} must be {@link #replyPartition()}, its key the object
+   * key) and completes with the store's reply. The future fails if the command cannot be written.
+   */
+  public CompletableFuture<ReplyView> send(GenericRecord command) {
+    String requestId = command.get("requestId").toString();
+    String key = command.get("key").toString();
+    CompletableFuture<ReplyView> f = new CompletableFuture<>();
+    pending.put(requestId, f);
+    producer.send(new ProducerRecord<>(topics.commands().name(), key, command), (md, e) -> {
+      if (e != null) {
+        pending.remove(requestId);
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  /** {@link #send} and wait at most {@code timeout}. */
+  public ReplyView call(GenericRecord command, Duration timeout) throws TimeoutException, InterruptedException {
+    CompletableFuture<ReplyView> f = send(command);
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("command failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      pending.remove(command.get("requestId").toString());
+      throw e;
+    }
+  }
+
+  /** How many commands wait for a reply. */
+  public int inFlight() {
+    return pending.size();
+  }
+
+  private void pollReplies() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, GenericRecord> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.key() == null || r.value() == null) {
+            continue;
+          }
+          CompletableFuture<ReplyView> f = pending.remove(r.key());
+          if (f != null) {
+            f.complete(new ReplyView(r.value()));
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("reply consumer of {} failed", clientId, e);
+      pending.values().forEach(f -> f.completeExceptionally(e));
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      poller.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+    pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("client closed")));
+  }
+}

@@ -1,0 +1,105 @@
+package io.kafkube.store.internal;
+
+import io.kafkube.schemas.envelope.CommandView;
+import io.kafkube.schemas.envelope.Envelopes;
+import io.kafkube.schemas.meta.Meta;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each command to the current object (via {@link Mutations}) and emits what changed: the
+ * new object or a tombstone to the kind's state topic, a Change to history, the bound pod to
+ * assignments, and always a Reply. Under exactly-once, the store update and all of these commit
+ * atomically with the command's offset.
+ */
+public final class CommandProcessor implements Processor<String, GenericRecord, String, GenericRecord> {
+  public static final String OBJECTS_STORE = "objects";
+  public static final String STATE_SINK = "state-sink";
+  public static final String HISTORY_SINK = "history-sink";
+  public static final String REPLIES_SINK = "replies-sink";
+  public static final String ASSIGNMENTS_SINK = "assignments-sink";
+  private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
+
+  private final Mutations mutations;
+  private final int partitions;
+  private ProcessorContext<String, GenericRecord> context;
+  private KeyValueStore<String, GenericRecord> objects;
+
+  public CommandProcessor(Mutations mutations, int partitions) {
+    this.mutations = mutations;
+    this.partitions = partitions;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, GenericRecord> context) {
+    this.context = context;
+    this.objects = context.getStateStore(OBJECTS_STORE);
+  }
+
+  @Override
+  public void process(Record<String, GenericRecord> record) {
+    RecordMetadata md = context.recordMetadata().orElseThrow();
+    if (record.value() == null || record.key() == null) {
+      LOG.warn("Skipping command with null key or value. topic=[{}] partition=[{}] offset=[{}]",
+          md.topic(), md.partition(), md.offset());
+      return;
+    }
+    CommandView cmd = new CommandView(record.value());
+    long revision = md.offset() * partitions + md.partition();
+    Outcome out;
+    try {
+      out = mutations.apply(cmd, objects::get, revision, md.partition(), record.timestamp());
+    } catch (RuntimeException e) {
+      LOG.warn("Skipping malformed command key=[{}] topic=[{}] partition=[{}] offset=[{}]: {}",
+          record.key(), md.topic(), md.partition(), md.offset(), e.toString());
+      return;
+    }
+    boolean write = out.write() && !cmd.dryRun();
+    if (write) {
+      if (out.after() == null) {
+        objects.delete(out.key());
+      } else {
+        objects.put(out.key(), out.after());
+      }
+      context.forward(record.withKey(out.key()).withValue(out.after()), STATE_SINK);
+      GenericRecord change = Envelopes.change(revision, out.verb(), out.key(), cmd.resource(), cmd.userRecord(),
+          record.timestamp(), cmd.requestId(), out.before(), out.after());
+      context.forward(record.withKey(out.key()).withValue(change), HISTORY_SINK);
+      forwardAssignments(record, out);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("[store {} rev={}] {} by {} -> {}", out.key(), revision, out.verb(), cmd.user().username(),
+            out.code());
+      }
+    }
+    long replyRevision = write ? revision : out.success() && out.reply() != null && !cmd.dryRun()
+        ? parseRevision(Meta.resourceVersion(out.reply())) : -1;
+    GenericRecord reply = Envelopes.reply(cmd.requestId(), out.code(), replyRevision, out.reply(), out.status(),
+        cmd.replyPartition());
+    context.forward(record.withKey(cmd.requestId()).withValue(reply), REPLIES_SINK);
+  }
+
+  private void forwardAssignments(Record<String, GenericRecord> record, Outcome out) {
+    String before = Mutations.nodeOf(out.before());
+    String after = Mutations.nodeOf(out.after());
+    if (before != null && !before.isEmpty() && !before.equals(after)) {
+      context.forward(record.withKey(before + out.key()).withValue(null), ASSIGNMENTS_SINK);
+    }
+    if (after != null && !after.isEmpty()) {
+      context.forward(record.withKey(after + out.key()).withValue(out.after()), ASSIGNMENTS_SINK);
+    }
+  }
+
+  private static long parseRevision(String rv) {
+    try {
+      return rv == null ? -1 : Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.kafkube.store.internal;
+
+import io.kafkube.schemas.meta.AvroPaths;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/** Sets one condition in a pod's {@code status.conditions}, keeping the others. */
+final class PodConditions {
+  private PodConditions() {}
+
+  static void set(GenericRecord pod, String type, String status, String reason, String message, long now) {
+    GenericRecord st = AvroPaths.recordOrCreate(pod, "status");
+    Schema listSchema = AvroPaths.nonNull(st.getSchema().getField("conditions").schema());
+    Schema condSchema = AvroPaths.nonNull(listSchema.getElementType());
+    List<Object> conditions = new ArrayList<>();
+    Object existing = st.get("conditions");
+    GenericRecord cond = null;
+    if (existing instanceof List<?> l) {
+      for (Object o : l) {
+        GenericRecord c = (GenericRecord) o;
+        if (type.equals(AvroPaths.string(c, "type"))) {
+          cond = c;
+        }
+        conditions.add(c);
+      }
+    }
+    if (cond == null) {
+      cond = new GenericData.Record(condSchema);
+      cond.put("type", type);
+      conditions.add(cond);
+    }
+    if (!status.equals(AvroPaths.string(cond, "status"))) {
+      cond.put("lastTransitionTime", now);
+    }
+    cond.put("status", status);
+    cond.put("reason", reason);
+    cond.put("message", message);
+    if (cond.getSchema().getField("lastProbeTime") != null) {
+      cond.put("lastProbeTime", null);
+    }
+    st.put("conditions", new GenericData.Array<>(listSchema, conditions));
+  }
+}

@@ -1,0 +1,276 @@
+package io.kafkube.store.internal;
+
+import static io.kafkube.store.TestObjects.ALICE;
+import static io.kafkube.store.TestObjects.CONFIGMAPS;
+import static io.kafkube.store.TestObjects.DEPLOYMENTS;
+import static io.kafkube.store.TestObjects.NAMESPACES;
+import static io.kafkube.store.TestObjects.PODS;
+import static io.kafkube.store.TestObjects.command;
+import static io.kafkube.store.TestObjects.configMap;
+import static io.kafkube.store.TestObjects.key;
+import static io.kafkube.store.TestObjects.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkube.schemas.avro.KafkubeSchemas;
+import io.kafkube.schemas.envelope.CommandView;
+import io.kafkube.schemas.envelope.Op;
+import io.kafkube.schemas.meta.AvroPaths;
+import io.kafkube.schemas.meta.Meta;
+import io.kafkube.schemas.resource.ResourceRegistry;
+import io.kafkube.store.SharedObjectRules;
+import io.kafkube.store.TestObjects;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+
+/** The store's rules, without Kafka: every op and every rejection. */
+class MutationsTest {
+  private static final int P = 3;
+  private final ObjectsSerde serde = new ObjectsSerde(KafkubeSchemas.command().getField("object").schema());
+  private final Mutations mutations =
+      new Mutations(ResourceRegistry.kubernetes(), P, new SharedObjectRules(), serde::sizeOf);
+  private final Map<String, GenericRecord> store = new HashMap<>();
+  private long nextRevision = 100;
+
+  private Outcome run(GenericRecord cmd) {
+    long rev = nextRevision++;
+    CommandView view = new CommandView(cmd);
+    Outcome o = mutations.apply(view, store::get, rev, Partitions.of(view.key(), P), 1_700_000_000_000L + rev);
+    if (o.write()) {
+      if (o.after() == null) {
+        store.remove(o.key());
+      } else {
+        store.put(o.key(), o.after());
+      }
+    }
+    return o;
+  }
+
+  private Outcome createPod(String name) {
+    return run(command(Op.CREATE, PODS, "default", name, "r-" + name).object(pod("default", name, "nginx:1.27")).build());
+  }
+
+  @Test
+  void createAssignsIdentityTimeRevisionAndGeneration() {
+    Outcome o = createPod("web");
+    assertThat(o.code()).isEqualTo(201);
+    GenericRecord p = o.after();
+    assertThat(Meta.uid(p)).hasSize(36);
+    assertThat(Meta.resourceVersion(p)).isEqualTo("100");
+    assertThat(Meta.creationTimestamp(p)).isEqualTo(1_700_000_000_100L);
+    assertThat(Meta.generation(p)).isEqualTo(1L);
+    assertThat(Meta.namespace(p)).isEqualTo("default");
+    // defaults were applied by the shared rules
+    assertThat(AvroPaths.string(AvroPaths.record(p, "spec"), "restartPolicy")).isEqualTo("Always");
+    assertThat(o.before()).isNull();
+    assertThat(o.verb()).isEqualTo(Op.CREATE);
+  }
+
+  @Test
+  void theSameCommandProcessedAgainDecidesTheSame() {
+    GenericRecord cmd = command(Op.CREATE, PODS, "default", "web", "r1").object(pod("default", "web", "nginx")).build();
+    Outcome a = mutations.apply(new CommandView(cmd), k -> null, 42, 0, 1000);
+    Outcome b = mutations.apply(new CommandView(cmd), k -> null, 42, 0, 1000);
+    assertThat(a.after()).isEqualTo(b.after());
+  }
+
+  @Test
+  void createOfAnExistingObjectIsAlreadyExists() {
+    createPod("web");
+    Outcome o = createPod("web");
+    assertThat(o.code()).isEqualTo(409);
+    assertThat(o.write()).isFalse();
+    assertThat(o.status().get("reason")).isEqualTo("AlreadyExists");
+    assertThat(o.status().get("message")).isEqualTo("pods \"web\" already exists");
+  }
+
+  @Test
+  void invalidObjectsAreRefusedWithTheFieldNamed() {
+    GenericRecord bad = pod("default", "Bad_Name", "nginx");
+    Outcome o = run(command(Op.CREATE, PODS, "default", "Bad_Name", "r").object(bad).build());
+    assertThat(o.code()).isEqualTo(422);
+    assertThat(o.write()).isFalse();
+    assertThat(o.status().get("reason")).isEqualTo("Invalid");
+    assertThat(o.status().get("message").toString()).startsWith("The Pod \"Bad_Name\" is invalid: metadata.name");
+    GenericRecord cause = (GenericRecord) ((List<?>) AvroPaths.record(o.status(), "details").get("causes")).get(0);
+    assertThat(cause.get("field")).isEqualTo("metadata.name");
+    assertThat(store).isEmpty();
+  }
+
+  @Test
+  void nameOnTheObjectMustMatchTheKey() {
+    Outcome o = run(command(Op.CREATE, PODS, "default", "a", "r").object(pod("default", "b", "nginx")).build());
+    assertThat(o.code()).isEqualTo(400);
+    assertThat(o.status().get("message").toString()).contains("does not match the name on the URL");
+  }
+
+  @Test
+  void updateWithAStaleResourceVersionIsAConflict() {
+    createPod("web");
+    createPod("other");
+    GenericRecord stale = AvroPaths.copy(store.get(key(PODS, "default", "web")));
+    Meta.set(stale, "resourceVersion", "99");
+    Outcome o = run(command(Op.UPDATE, PODS, "default", "web", "u").object(stale).build());
+    assertThat(o.code()).isEqualTo(409);
+    assertThat(o.status().get("message")).isEqualTo("Operation cannot be fulfilled on pods \"web\": the object has "
+        + "been modified; please apply your changes to the latest version and try again");
+  }
+
+  @Test
+  void updateBumpsGenerationOnlyWhenTheSpecChangesAndKeepsStatus() {
+    run(command(Op.CREATE, CONFIGMAPS, "default", "cm", "c").object(configMap("default", "cm", Map.of("a", "1"))).build());
+    Outcome created = run(command(Op.CREATE, DEPLOYMENTS, "default", "d", "c2").object(deployment("d", 1)).build());
+    assertThat(created.code()).as("%s", created.status()).isEqualTo(201);
+
+    GenericRecord labelsOnly = AvroPaths.copy(created.after());
+    TestObjects.setLabels(labelsOnly, Map.of("team", "a"));
+    Outcome o1 = run(command(Op.UPDATE, DEPLOYMENTS, "default", "d", "u1").object(labelsOnly).build());
+    assertThat(o1.code()).isEqualTo(200);
+    assertThat(Meta.generation(o1.after())).isEqualTo(1L);
+    assertThat(Meta.resourceVersion(o1.after())).isNotEqualTo(Meta.resourceVersion(created.after()));
+
+    GenericRecord scaled = AvroPaths.copy(o1.after());
+    AvroPaths.record(scaled, "spec").put("replicas", 3);
+    AvroPaths.recordOrCreate(scaled, "status").put("replicas", 99); // ignored by UPDATE
+    Outcome o2 = run(command(Op.UPDATE, DEPLOYMENTS, "default", "d", "u2").object(scaled).build());
+    assertThat(Meta.generation(o2.after())).isEqualTo(2L);
+    assertThat(AvroPaths.record(o2.after(), "status")).isNull();
+
+    GenericRecord status = AvroPaths.copy(o2.after());
+    AvroPaths.recordOrCreate(status, "status").put("replicas", 3);
+    AvroPaths.record(status, "spec").put("replicas", 7); // ignored by UPDATE_STATUS
+    Outcome o3 = run(command(Op.UPDATE_STATUS, DEPLOYMENTS, "default", "d", "u3").object(status).build());
+    assertThat(o3.code()).isEqualTo(200);
+    assertThat(AvroPaths.record(o3.after(), "status").get("replicas")).isEqualTo(3);
+    assertThat(AvroPaths.record(o3.after(), "spec").get("replicas")).isEqualTo(3);
+    assertThat(Meta.generation(o3.after())).isEqualTo(2L);
+  }
+
+  @Test
+  void anUpdateThatChangesNothingWritesNothing() {
+    Outcome c = createPod("web");
+    Outcome o = run(command(Op.UPDATE, PODS, "default", "web", "u").object(AvroPaths.copy(c.after())).build());
+    assertThat(o.code()).isEqualTo(200);
+    assertThat(o.write()).isFalse();
+    assertThat(Meta.resourceVersion(o.reply())).isEqualTo(Meta.resourceVersion(c.after()));
+  }
+
+  @Test
+  void updateOrDeleteOfAMissingObjectIsNotFound() {
+    Outcome u = run(command(Op.UPDATE, PODS, "default", "nope", "u").object(pod("default", "nope", "x")).build());
+    Outcome d = run(command(Op.DELETE, PODS, "default", "nope", "d").build());
+    assertThat(u.code()).isEqualTo(404);
+    assertThat(d.code()).isEqualTo(404);
+    assertThat(d.status().get("message")).isEqualTo("pods \"nope\" not found");
+  }
+
+  @Test
+  void finalizersHoldAnObjectUntilTheLastOneIsRemoved() {
+    GenericRecord cm = configMap("default", "cm", Map.of());
+    TestObjects.setFinalizers(cm, List.of("example.com/hold"));
+    run(command(Op.CREATE, CONFIGMAPS, "default", "cm", "c").object(cm).build());
+    Outcome d = run(command(Op.DELETE, CONFIGMAPS, "default", "cm", "d").build());
+    assertThat(d.code()).isEqualTo(200);
+    assertThat(Meta.deletionTimestamp(d.after())).isNotNull();
+    assertThat(store).containsKey(key(CONFIGMAPS, "default", "cm"));
+
+    GenericRecord adding = AvroPaths.copy(d.after());
+    TestObjects.setFinalizers(adding, List.of("example.com/hold", "example.com/more"));
+    assertThat(run(command(Op.UPDATE, CONFIGMAPS, "default", "cm", "u0").object(adding).build()).code()).isEqualTo(422);
+
+    GenericRecord released = AvroPaths.copy(d.after());
+    Meta.set(released, "finalizers", null);
+    Outcome u = run(command(Op.UPDATE, CONFIGMAPS, "default", "cm", "u").object(released).build());
+    assertThat(u.code()).isEqualTo(200);
+    assertThat(u.after()).isNull();
+    assertThat(u.verb()).isEqualTo(Op.DELETE);
+    assertThat(store).doesNotContainKey(key(CONFIGMAPS, "default", "cm"));
+  }
+
+  @Test
+  void deletePreconditionsAreChecked() {
+    Outcome c = createPod("web");
+    Outcome wrongUid = run(command(Op.DELETE, PODS, "default", "web", "d").preconditions("not-the-uid", null).build());
+    assertThat(wrongUid.code()).isEqualTo(409);
+    assertThat(wrongUid.status().get("message").toString()).contains("Precondition failed: UID in precondition");
+    Outcome wrongRv = run(command(Op.DELETE, PODS, "default", "web", "d2").preconditions(null, "1").build());
+    assertThat(wrongRv.code()).isEqualTo(409);
+    Outcome ok = run(command(Op.DELETE, PODS, "default", "web", "d3").preconditions(Meta.uid(c.after()), null).build());
+    assertThat(ok.code()).isEqualTo(200);
+    assertThat(ok.after()).isNull(); // unbound pods go at once
+  }
+
+  @Test
+  void bindSetsTheNodeOnceAndBoundPodsTerminateGracefully() {
+    createPod("web");
+    Outcome b = run(command(Op.BIND, PODS, "default", "web", "b").nodeName("node-1").build());
+    assertThat(b.code()).isEqualTo(201);
+    assertThat(AvroPaths.string(AvroPaths.record(b.after(), "spec"), "nodeName")).isEqualTo("node-1");
+    GenericRecord cond = (GenericRecord) ((List<?>) AvroPaths.record(b.after(), "status").get("conditions")).get(0);
+    assertThat(cond.get("type")).isEqualTo("PodScheduled");
+    assertThat(cond.get("status")).isEqualTo("True");
+
+    Outcome again = run(command(Op.BIND, PODS, "default", "web", "b2").nodeName("node-2").build());
+    assertThat(again.code()).isEqualTo(409);
+    assertThat(again.status().get("message").toString()).contains("is already assigned to node \"node-1\"");
+
+    Outcome graceful = run(command(Op.DELETE, PODS, "default", "web", "d").build());
+    assertThat(graceful.after()).isNotNull();
+    assertThat(Meta.deletionGracePeriodSeconds(graceful.after())).isEqualTo(30L);
+    Outcome now = run(command(Op.DELETE, PODS, "default", "web", "d2").gracePeriodSeconds(0L).build());
+    assertThat(now.after()).isNull();
+  }
+
+  @Test
+  void generateNameGivesAFreshNameInTheCommandsPartition() {
+    GenericRecord p = pod("default", null, "nginx");
+    Meta.set(p, "name", null);
+    Meta.set(p, "generateName", "web-");
+    GenericRecord cmd = command(Op.CREATE, PODS, "default", "web-", "g").object(p).build();
+    Outcome o = run(cmd);
+    assertThat(o.code()).isEqualTo(201);
+    String name = Meta.name(o.after());
+    assertThat(name).startsWith("web-").hasSize(9);
+    assertThat(Partitions.of(o.key(), P)).isEqualTo(Partitions.of(key(PODS, "default", "web-"), P));
+    assertThat(o.key()).isEqualTo(key(PODS, "default", name));
+  }
+
+  @Test
+  void objectsOverTheLimitAreRefused() {
+    Outcome o = run(command(Op.CREATE, CONFIGMAPS, "default", "big", "c")
+        .object(configMap("default", "big", Map.of("blob", "x".repeat(1600 * 1024)))).build());
+    assertThat(o.code()).isEqualTo(413);
+    assertThat(store).isEmpty();
+  }
+
+  @Test
+  void namespacesWaitForTheirSpecFinalizers() {
+    run(command(Op.CREATE, NAMESPACES, null, "team", "c").object(TestObjects.object(NAMESPACES, null, "team")).build());
+    Outcome d = run(command(Op.DELETE, NAMESPACES, null, "team", "d").build());
+    assertThat(d.after()).isNotNull();
+    assertThat(AvroPaths.string(AvroPaths.record(d.after(), "status"), "phase")).isEqualTo("Terminating");
+  }
+
+  @Test
+  void theCommandsResourceMustMatchItsKey() {
+    GenericRecord cmd = io.kafkube.schemas.envelope.Envelopes.command(Op.CREATE, key(PODS, "default", "x"),
+        "configmaps", ALICE, "r").object(pod("default", "x", "nginx")).build();
+    assertThat(run(cmd).code()).isEqualTo(400);
+  }
+
+  private static GenericRecord deployment(String name, int replicas) {
+    GenericRecord d = TestObjects.object(DEPLOYMENTS, "default", name);
+    GenericRecord spec = AvroPaths.recordOrCreate(d, "spec");
+    spec.put("replicas", replicas);
+    GenericRecord selector = AvroPaths.recordOrCreate(spec, "selector");
+    selector.put("matchLabels", Map.of("app", name));
+    GenericRecord template = AvroPaths.recordOrCreate(spec, "template");
+    GenericRecord tm = AvroPaths.recordOrCreate(template, "metadata");
+    tm.put("labels", Map.of("app", name));
+    GenericRecord podSpec = pod("default", "x", "nginx").get("spec") instanceof GenericRecord s ? s : null;
+    template.put("spec", podSpec);
+    return d;
+  }
+}
