@@ -60,6 +60,7 @@ public final class StoreService implements AutoCloseable {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(cfg.replicationFactor()));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+    p.put("processing.exception.handler.global.enabled", "true");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "2");

@@ -104,44 +104,22 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving, leaves the writer election and closes the Kafka clients (and the Vert.x this
-   * instance created, if any). Idempotent.
+   * Stops serving, leaves the writer election and closes the Kafka clients (and then the Vert.x
+   * this instance created, if any). Idempotent.
    */
-  public synchronized Future<Void> stop() {
-    if (stopped != null) {
-      return stopped;
-    }
-    stopped = http.close()
-        .eventually(() -> routes.close())
-        .eventually(() -> vertx.executeBlocking(() -> {
-          log.close();
-          return null;
-        }, false))
-        .mapEmpty();
+  public Future<Void> stop() {
+    Future<Void> f = stopServing();
     if (ownsVertx) {
-      stopped.onComplete(ar -> vertx.close());
+      f.onComplete(ar -> vertx.close());
     }
-    return stopped;
+    return f;
   }
 
   /** Stops and waits; never call it on an event loop. */
   @Override
   public void close() {
     try {
-      Future<Void> f;
-      synchronized (this) {
-        if (stopped == null) {
-          stopped = http.close()
-              .eventually(() -> routes.close())
-              .eventually(() -> vertx.executeBlocking(() -> {
-                log.close();
-                return null;
-              }, false))
-              .mapEmpty();
-        }
-        f = stopped;
-      }
-      f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      stopServing().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       if (ownsVertx) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
@@ -150,5 +128,18 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Closing schema registry {} failed", url, e);
     }
+  }
+
+  private synchronized Future<Void> stopServing() {
+    if (stopped == null) {
+      stopped = http.close()
+          .eventually(() -> routes.close())
+          .eventually(() -> vertx.executeBlocking(() -> {
+            log.close();
+            return null;
+          }, false))
+          .mapEmpty();
+    }
+    return stopped;
   }
 }

@@ -261,8 +261,8 @@ class SchemaRegistryServerTest {
   @Test
   void softAndPermanentDeleteOfVersions() {
     String s = subject();
-    int id1 = register(s, USER_V1);
-    register(s, USER_V2);
+    int id1 = register(s, USER_V1.replace("\"User\"", "\"Only" + SUBJECTS.get() + "\""));
+    register(s, USER_V2.replace("\"User\"", "\"Only" + SUBJECTS.get() + "\""));
     assertThat(http.delete("/subjects/" + s + "/versions/1?permanent=true").errorCode()).isEqualTo(40407);
     assertThat(http.delete("/subjects/" + s + "/versions/1").body()).isEqualTo("1");
     assertThat(http.delete("/subjects/" + s + "/versions/1").errorCode()).isEqualTo(40406);

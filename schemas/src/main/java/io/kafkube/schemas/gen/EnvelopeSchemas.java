@@ -100,6 +100,8 @@ public final class EnvelopeSchemas {
         .name("revision").type().longType().longDefault(-1L)
         .name("object").type(kindsUnion).withDefault(null)
         .name("status").type(optional(status)).withDefault(null)
+        .name("replyPartition").doc("the partition of replies the asking client reads (copied from the Command)")
+        .type().optional().intType()
         .endRecord();
 
     return new Envelopes(op, keyValue, userInfo, preconditions, command, change, reply);
