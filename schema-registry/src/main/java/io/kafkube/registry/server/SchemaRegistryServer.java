@@ -33,6 +33,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final HttpServer http;
   private final String url;
   private Future<Void> stopped;
+  private volatile boolean closed;
 
   private SchemaRegistryServer(Vertx vertx, boolean ownsVertx, KafkaRegistryLog log, RegistryRoutes routes,
       HttpServer http, String url) {
@@ -110,7 +111,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   public Future<Void> stop() {
     Future<Void> f = stopServing();
     if (ownsVertx) {
-      f.onComplete(ar -> vertx.close());
+      f.onComplete(ar -> vertx.close().onComplete(c -> closed = true));
     }
     return f;
   }
@@ -118,11 +119,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
   /** Stops and waits; never call it on an event loop. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     try {
       stopServing().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       if (ownsVertx) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
+      closed = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

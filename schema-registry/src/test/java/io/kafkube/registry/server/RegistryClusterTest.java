@@ -109,7 +109,8 @@ class RegistryClusterTest {
       // Different record names share subjects here: no compatibility rule (written through either).
       assertThat(clients.get(1).put("/config", new io.vertx.core.json.JsonObject().put("compatibility", "NONE"))
           .status()).isEqualTo(200);
-      assertThat(clients.get(0).get("/config").json().getString("compatibilityLevel")).isEqualTo("NONE");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(clients.get(0).get("/config").json().getString("compatibilityLevel")).isEqualTo("NONE"));
       // Concurrent writes through both: distinct schemas get distinct ids, equal schemas equal ids.
       Map<String, Set<Integer>> idsBySchema = new ConcurrentHashMap<>();
       ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -363,7 +363,7 @@ public final class Mutations {
       if (f.name().equals(Meta.METADATA) || f.name().equals("status")) {
         continue;
       }
-      if (GenericData.get().compare(a.get(f.pos()), b.get(f.pos()), f.schema()) != 0) {
+      if (!Objects.equals(a.get(f.pos()), b.get(f.pos()))) {
         return false;
       }
     }
@@ -371,7 +371,7 @@ public final class Mutations {
   }
 
   private static boolean equal(GenericRecord a, GenericRecord b) {
-    return GenericData.get().compare(a, b, a.getSchema()) == 0;
+    return a.equals(b);
   }
 
   static String uid(String key, long revision) {
@@ -404,7 +404,4 @@ public final class Mutations {
     return pod == null ? null : AvroPaths.string(AvroPaths.record(pod, "spec"), "nodeName");
   }
 
-  static boolean sameObject(GenericRecord a, GenericRecord b) {
-    return Objects.equals(a, b);
-  }
 }

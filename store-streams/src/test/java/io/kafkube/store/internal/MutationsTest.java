@@ -239,8 +239,12 @@ class MutationsTest {
 
   @Test
   void objectsOverTheLimitAreRefused() {
-    Outcome o = run(command(Op.CREATE, CONFIGMAPS, "default", "big", "c")
-        .object(configMap("default", "big", Map.of("blob", "x".repeat(1600 * 1024)))).build());
+    // ConfigMaps and Secrets are limited to 1 MiB by validation (422); a ControllerRevision is not
+    io.kafkube.schemas.resource.ResourceType revisions = TestObjects.type("controllerrevisions.apps");
+    GenericRecord rev = TestObjects.object(revisions, "default", "big");
+    rev.put("revision", 1L);
+    rev.put("data", "\"" + "x".repeat(1600 * 1024) + "\"");
+    Outcome o = run(command(Op.CREATE, revisions, "default", "big", "c").object(rev).build());
     assertThat(o.code()).isEqualTo(413);
     assertThat(store).isEmpty();
   }

@@ -1,0 +1,195 @@
+package io.kafkube.api.discovery;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.schemas.resource.ResourceRegistry;
+import io.kafkube.schemas.resource.ResourceType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Discovery documents, built once from the resource registry: legacy ({@code APIVersions},
+ * {@code APIGroupList}, {@code APIGroup}, {@code APIResourceList}) and aggregated
+ * ({@code apidiscovery.k8s.io/v2 APIGroupDiscoveryList}).
+ */
+public final class Discovery {
+  /** The exact Content-Type kubectl needs to accept an aggregated answer. */
+  public static final String AGGREGATED_CONTENT_TYPE =
+      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  public static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final ResourceRegistry registry;
+  private final Map<String, List<ResourceType>> byGroup = new LinkedHashMap<>();
+
+  public Discovery(ResourceRegistry registry) {
+    this.registry = registry;
+    for (ResourceType t : registry.all()) {
+      byGroup.computeIfAbsent(t.group(), g -> new ArrayList<>()).add(t);
+    }
+  }
+
+  /** Whether {@code group}/{@code version} is served. */
+  public boolean serves(String group, String version) {
+    return byGroup.containsKey(group) && "v1".equals(version);
+  }
+
+  public boolean servesGroup(String group) {
+    return !group.isEmpty() && byGroup.containsKey(group);
+  }
+
+  /** {@code GET /api}, legacy. */
+  public ObjectNode apiVersions(String serverAddress) {
+    ObjectNode n = F.objectNode();
+    n.put("kind", "APIVersions");
+    n.putArray("versions").add("v1");
+    ObjectNode cidr = n.putArray("serverAddressByClientCIDRs").addObject();
+    cidr.put("clientCIDR", "0.0.0.0/0");
+    cidr.put("serverAddress", serverAddress);
+    return n;
+  }
+
+  /** {@code GET /apis}, legacy. */
+  public ObjectNode apiGroupList() {
+    ObjectNode n = F.objectNode();
+    n.put("kind", "APIGroupList");
+    n.put("apiVersion", "v1");
+    ArrayNode groups = n.putArray("groups");
+    for (String g : byGroup.keySet()) {
+      if (!g.isEmpty()) {
+        groups.add(groupNode(g));
+      }
+    }
+    return n;
+  }
+
+  /** {@code GET /apis/<group>}. */
+  public ObjectNode apiGroup(String group) {
+    ObjectNode n = groupNode(group);
+    n.put("kind", "APIGroup");
+    n.put("apiVersion", "v1");
+    return n;
+  }
+
+  private ObjectNode groupNode(String group) {
+    ObjectNode g = F.objectNode();
+    g.put("name", group);
+    ObjectNode v = F.objectNode();
+    v.put("groupVersion", group + "/v1");
+    v.put("version", "v1");
+    g.putArray("versions").add(v);
+    g.set("preferredVersion", v.deepCopy());
+    return g;
+  }
+
+  /** {@code GET /api/v1} or {@code /apis/<group>/v1}: the resources with their subresources. */
+  public ObjectNode apiResourceList(String group) {
+    ObjectNode n = F.objectNode();
+    n.put("kind", "APIResourceList");
+    n.put("apiVersion", "v1");
+    n.put("groupVersion", group.isEmpty() ? "v1" : group + "/v1");
+    ArrayNode rs = n.putArray("resources");
+    for (ResourceType t : byGroup.getOrDefault(group, List.of())) {
+      ObjectNode r = rs.addObject();
+      r.put("name", t.plural());
+      r.put("singularName", t.singular());
+      r.put("namespaced", t.namespaced());
+      r.put("kind", t.kind());
+      strings(r.putArray("verbs"), VERBS);
+      if (!t.shortNames().isEmpty()) {
+        strings(r.putArray("shortNames"), t.shortNames());
+      }
+      if (!t.categories().isEmpty()) {
+        strings(r.putArray("categories"), t.categories());
+      }
+      for (Subresource s : Subresource.of(t)) {
+        ObjectNode sr = rs.addObject();
+        sr.put("name", t.plural() + "/" + s.path());
+        sr.put("singularName", "");
+        sr.put("namespaced", t.namespaced());
+        if (s == Subresource.SCALE) {
+          sr.put("group", "autoscaling");
+          sr.put("version", "v1");
+          sr.put("kind", "Scale");
+        } else if (s == Subresource.BINDING) {
+          sr.put("kind", "Binding");
+        } else {
+          sr.put("kind", t.kind());
+        }
+        strings(sr.putArray("verbs"), s.verbs());
+      }
+    }
+    return n;
+  }
+
+  /** {@code GET /api} (core only) or {@code /apis} (every named group), aggregated v2. */
+  public ObjectNode aggregated(boolean core) {
+    ObjectNode n = F.objectNode();
+    n.put("kind", "APIGroupDiscoveryList");
+    n.put("apiVersion", "apidiscovery.k8s.io/v2");
+    n.putObject("metadata");
+    ArrayNode items = n.putArray("items");
+    for (Map.Entry<String, List<ResourceType>> e : byGroup.entrySet()) {
+      if (e.getKey().isEmpty() != core) {
+        continue;
+      }
+      ObjectNode g = items.addObject();
+      ObjectNode md = g.putObject("metadata");
+      md.put("name", e.getKey());
+      ObjectNode v = g.putArray("versions").addObject();
+      v.put("version", "v1");
+      v.put("freshness", "Current");
+      ArrayNode rs = v.putArray("resources");
+      for (ResourceType t : e.getValue()) {
+        ObjectNode r = rs.addObject();
+        r.put("resource", t.plural());
+        r.set("responseKind", gvk(t.group(), t.kind()));
+        r.put("scope", t.namespaced() ? "Namespaced" : "Cluster");
+        r.put("singularResource", t.singular());
+        strings(r.putArray("verbs"), VERBS);
+        if (!t.shortNames().isEmpty()) {
+          strings(r.putArray("shortNames"), t.shortNames());
+        }
+        if (!t.categories().isEmpty()) {
+          strings(r.putArray("categories"), t.categories());
+        }
+        List<Subresource> subs = Subresource.of(t);
+        if (!subs.isEmpty()) {
+          ArrayNode sa = r.putArray("subresources");
+          for (Subresource s : subs) {
+            ObjectNode sr = sa.addObject();
+            sr.put("subresource", s.path());
+            sr.set("responseKind", switch (s) {
+              case SCALE -> gvk("autoscaling", "Scale");
+              case BINDING -> gvk("", "Binding");
+              case STATUS -> gvk(t.group(), t.kind());
+            });
+            strings(sr.putArray("verbs"), s.verbs());
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  private static ObjectNode gvk(String group, String kind) {
+    ObjectNode k = F.objectNode();
+    k.put("group", group);
+    k.put("version", "v1");
+    k.put("kind", kind);
+    return k;
+  }
+
+  private static void strings(ArrayNode a, List<String> values) {
+    values.forEach(a::add);
+  }
+
+  public ResourceRegistry registry() {
+    return registry;
+  }
+}

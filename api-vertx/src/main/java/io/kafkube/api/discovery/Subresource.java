@@ -1,0 +1,57 @@
+package io.kafkube.api.discovery;
+
+import io.kafkube.schemas.avro.KafkubeSchemas;
+import io.kafkube.schemas.resource.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The subresources the API serves, per kind: the one list discovery and routing both read. */
+public enum Subresource {
+  STATUS("status", List.of("get", "patch", "update")),
+  SCALE("scale", List.of("get", "patch", "update")),
+  BINDING("binding", List.of("create"));
+
+  private static final Set<String> SCALABLE = Set.of("Deployment", "ReplicaSet", "StatefulSet");
+
+  private final String path;
+  private final List<String> verbs;
+
+  Subresource(String path, List<String> verbs) {
+    this.path = path;
+    this.verbs = verbs;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public List<String> verbs() {
+    return verbs;
+  }
+
+  /** The subresources of a kind: status when it has a status, scale for workloads, binding for pods. */
+  public static List<Subresource> of(ResourceType type) {
+    List<Subresource> out = new ArrayList<>();
+    if (KafkubeSchemas.kind(type).getField("status") != null) {
+      out.add(STATUS);
+    }
+    if (SCALABLE.contains(type.kind()) && type.group().equals("apps")) {
+      out.add(SCALE);
+    }
+    if (type.kind().equals("Pod")) {
+      out.add(BINDING);
+    }
+    return out;
+  }
+
+  /** The subresource {@code name} of {@code type}, or null when it has none by that name. */
+  public static Subresource find(ResourceType type, String name) {
+    for (Subresource s : of(type)) {
+      if (s.path.equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}
