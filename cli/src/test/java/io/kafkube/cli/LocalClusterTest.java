@@ -39,12 +39,17 @@ class LocalClusterTest {
 
   @Test
   void upHistoryReplayAndRestart() throws Exception {
-    LocalCluster.Settings settings = new LocalCluster.Settings(dir, "kafkube", 3, 0, 0, 0);
+    LocalCluster.Settings settings = new LocalCluster.Settings(dir, "kafkube", 3, 0, 0, 0, 0);
     try (LocalCluster cluster = LocalCluster.start(settings)) {
       Endpoints e = Endpoints.read(dir);
       assertThat(e.get("kafka")).startsWith("127.0.0.1:");
       assertThat(e.get("registry")).startsWith("http://127.0.0.1:");
       assertThat(e.get("partitions")).isEqualTo("3");
+      assertThat(e.get("api")).startsWith("https://127.0.0.1:");
+      assertThat(Path.of(e.get("kubeconfig"))).exists();
+      Kubectl get = Kubectl.run(e.get("kubeconfig"), dir, "get", "namespaces");
+      assertThat(get.code()).as(get.out()).isZero();
+      assertThat(get.out()).contains("default", "kube-system", "kube-public", "kube-node-lease", "Active");
 
       try (CommandClient client = new CommandClient(e.get("kafka"), cluster.topics(), -1)) {
         GenericRecord cm = new GenericData.Record(KafkubeSchemas.kind(CM));
@@ -91,6 +96,23 @@ class LocalClusterTest {
   }
 
   private record Run(int code, String out) {}
+
+  /** The real kubectl of the machine with the kubeconfig `up` wrote. */
+  private record Kubectl(int code, String out) {
+    static Kubectl run(String kubeconfig, Path home, String... args) throws Exception {
+      java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("kubectl", "--kubeconfig", kubeconfig,
+          "--cache-dir", home.resolve("kube-cache").toString(), "--request-timeout", "30s"));
+      cmd.addAll(java.util.List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("HOME", home.toString());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return new Kubectl(p.exitValue(), out);
+    }
+  }
 
   private static Run run(String... args) {
     StringWriter sw = new StringWriter();

@@ -19,6 +19,11 @@ public final class SharedObjectRules implements ObjectRules {
   }
 
   @Override
+  public void prepareForCreate(ResourceType type, GenericRecord object) {
+    Defaulter.prepareForCreate(type, object);
+  }
+
+  @Override
   public List<Cause> validateCreate(ResourceType type, GenericRecord object) {
     return causes(ObjectValidator.validateCreate(type, object));
   }

@@ -36,7 +36,7 @@ public record StoreConfig(
 
   public static StoreConfig defaults() {
     return new StoreConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", DEFAULT_PARTITIONS, (short) 1,
-        Path.of("data", "store"), 10, 10, 1);
+        Path.of("data", "store"), 10, 10, 2);
   }
 
   public StoreConfig withBootstrapServers(String v) {

@@ -3,7 +3,6 @@ package io.kafkube.api.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
-import com.flipkart.zjsonpatch.InvalidJsonPatchException;
 
 /** JSON patch, RFC 6902 ({@code application/json-patch+json}), through zjsonpatch. */
 public final class JsonPatches {
@@ -16,7 +15,7 @@ public final class JsonPatches {
     try {
       JsonPatch.validate(patch);
       return JsonPatch.apply(patch, target);
-    } catch (InvalidJsonPatchException | JsonPatchApplicationException e) {
+    } catch (JsonPatchApplicationException e) {
       throw new PatchException(e.getMessage(), e);
     }
   }

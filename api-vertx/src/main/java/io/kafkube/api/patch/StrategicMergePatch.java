@@ -57,8 +57,7 @@ public final class StrategicMergePatch {
     ObjectNode result = original.deepCopy();
     Map<String, JsonNode> orders = new LinkedHashMap<>();
     JsonNode retain = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String k = e.getKey();
       JsonNode v = e.getValue();
       if (k.equals(RETAIN_KEYS)) {

@@ -133,7 +133,7 @@ public final class ProtobufBodies {
       case DOUBLE -> F.numberNode((Double) v);
       case BOOLEAN -> F.booleanNode((Boolean) v);
       case STRING -> F.textNode((String) v);
-      case BYTES -> F.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
+      case BYTE_STRING -> F.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
       case ENUM -> F.textNode(v.toString());
       case MESSAGE -> special((Message) v);
     };

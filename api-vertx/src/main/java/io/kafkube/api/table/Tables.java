@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * {@code meta.k8s.io/v1 Table} output for {@code kubectl get}: the columns kubectl users know per
@@ -227,8 +226,7 @@ public final class Tables {
 
   private static String mapText(JsonNode m) {
     List<String> parts = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : m.properties()) {
       parts.add(e.getKey() + "=" + e.getValue().asText());
     }
     return String.join(",", parts);
@@ -337,8 +335,7 @@ public final class Tables {
   public static String selector(JsonNode o) {
     JsonNode sel = o.path("spec").path("selector");
     List<String> parts = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = sel.path("matchLabels").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : sel.path("matchLabels").properties()) {
       parts.add(e.getKey() + "=" + e.getValue().asText());
     }
     for (JsonNode req : sel.path("matchExpressions")) {
@@ -459,10 +456,5 @@ public final class Tables {
       hosts.add(r.path("host").asText("*"));
     }
     return hosts.isEmpty() ? "*" : String.join(",", hosts);
-  }
-
-  /** Exposed for the few callers that only need a function of the JSON. */
-  static Function<JsonNode, Object> nameCell() {
-    return o -> o.path("metadata").path("name").asText();
   }
 }

@@ -60,6 +60,7 @@ public final class StateView implements AutoCloseable {
   private final TopicCatalog topics;
   private final int partitions;
   private final int windowSize;
+  private final String bootstrapServers;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, Deserializer<GenericRecord>> deserializers = new HashMap<>();
   private final Deserializer<GenericRecord> changes;
@@ -92,15 +93,9 @@ public final class StateView implements AutoCloseable {
     this.missingRevision = new long[partitions];
     this.positions = new long[partitions];
     java.util.Arrays.fill(missingRevision, -1);
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * TopicCatalog.MAX_MESSAGE_BYTES));
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, topics.prefix() + "-api-view");
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.bootstrapServers = bootstrapServers;
+    this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, topics.prefix() + "-api-view"),
+        new StringDeserializer(), new ByteArrayDeserializer());
     for (Map.Entry<ResourceType, Topic<String, GenericRecord>> e : topics.stateTopics().entrySet()) {
       deserializers.put(e.getValue().name(), e.getValue().valueSerde().deserializer());
       objects.put(e.getKey(), new ConcurrentSkipListMap<>());
@@ -112,6 +107,18 @@ public final class StateView implements AutoCloseable {
     }
     this.thread = new Thread(this::run, topics.prefix() + "-api-view");
     thread.setDaemon(true);
+  }
+
+  private static Properties consumerProperties(String bootstrapServers, String clientId) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * TopicCatalog.MAX_MESSAGE_BYTES));
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    return p;
   }
 
   /**
@@ -300,7 +307,7 @@ public final class StateView implements AutoCloseable {
       running = false;
       failAll(new IllegalStateException("the view stopped", failure));
       try {
-        consumer.close(Duration.ofSeconds(2));
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
       } catch (RuntimeException e) {
         LOG.debug("[api-view] error closing the consumer", e);
       }
@@ -316,13 +323,16 @@ public final class StateView implements AutoCloseable {
         stateParts.add(new TopicPartition(t.name(), i));
       }
     }
-    Map<TopicPartition, Long> stateEnd = endOffsets(stateParts);
-    consumer.assign(stateParts);
-    consumer.seekToBeginning(stateParts);
     int loaded = 0;
-    while (!reached(stateEnd)) {
-      for (ConsumerRecord<String, byte[]> r : pollQuietly()) {
-        loaded += loadState(r);
+    try (KafkaConsumer<String, byte[]> loader = new KafkaConsumer<>(consumerProperties(bootstrapServers,
+        topics.prefix() + "-api-view-loader"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      Map<TopicPartition, Long> stateEnd = loader.endOffsets(stateParts, Duration.ofSeconds(30));
+      loader.assign(stateParts);
+      loader.seekToBeginning(stateParts);
+      while (running && !reached(loader, stateEnd)) {
+        for (ConsumerRecord<String, byte[]> r : loader.poll(Duration.ofMillis(200))) {
+          loaded += loadState(r);
+        }
       }
     }
     // Follow history from a little before the state's point, to fill the watch window.
@@ -341,7 +351,7 @@ public final class StateView implements AutoCloseable {
       floorSeen[p] = floor[p] == 0;
     }
     Map<TopicPartition, Long> caughtUp = endOffsets(historyPartitions);
-    while (!reached(caughtUp)) {
+    while (running && !reached(consumer, caughtUp)) {
       ConsumerRecords<String, byte[]> records = pollQuietly();
       lock.writeLock().lock();
       try {
@@ -419,9 +429,9 @@ public final class StateView implements AutoCloseable {
     }
   }
 
-  private boolean reached(Map<TopicPartition, Long> ends) {
+  private static boolean reached(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-      if (e.getValue() > 0 && consumer.position(e.getKey()) < e.getValue()) {
+      if (e.getValue() > 0 && c.position(e.getKey()) < e.getValue()) {
         return false;
       }
     }

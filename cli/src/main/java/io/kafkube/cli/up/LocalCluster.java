@@ -1,5 +1,7 @@
 package io.kafkube.cli.up;
 
+import io.kafkube.api.ApiConfig;
+import io.kafkube.api.ApiServer;
 import io.kafkube.cli.common.Endpoints;
 import io.kafkube.kafka.embedded.EmbeddedKafka;
 import io.kafkube.registry.client.CachedSchemaRegistryClient;
@@ -30,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole cluster in one process: a real KRaft broker, the schema registry, the topics, the store
- * (and every further component as it comes to exist), started in dependency order and stopped in
+ * The whole cluster in one process: a real KRaft broker, the schema registry, the topics, the store,
+ * the API server (and every further component as it comes to exist), started in dependency order and stopped in
  * reverse. Data lives under one directory that a later start reuses.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -40,7 +42,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** What to start, and where. Port 0 means any free port. */
   public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
-      int registryPort) {}
+      int registryPort, int apiPort) {}
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final Settings settings;
@@ -100,9 +102,16 @@ public final class LocalCluster implements AutoCloseable {
       StoreService.bootstrapNamespaces(client, Duration.ofSeconds(60));
     }
 
+    ApiServer api = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
+        .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1),
+        topics, START_TIMEOUT);
+    running.push(api);
+
     Map<String, String> e = new LinkedHashMap<>();
     e.put("kafka", bootstrap);
     e.put("registry", registryUrl);
+    e.put("api", api.url());
+    e.put("kubeconfig", api.kubeconfigPath().toAbsolutePath().toString());
     e.put("prefix", settings.prefix());
     e.put("partitions", Integer.toString(partitions));
     endpoints = new Endpoints(e);

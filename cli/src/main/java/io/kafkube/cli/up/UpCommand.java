@@ -30,6 +30,9 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--registry-port", defaultValue = "8081", description = "schema registry port (default: ${DEFAULT-VALUE})")
   int registryPort;
 
+  @Option(names = "--api-port", defaultValue = "6443", description = "Kubernetes API (HTTPS) port (default: ${DEFAULT-VALUE})")
+  int apiPort;
+
   @Option(names = "--partitions", defaultValue = "" + StoreConfig.DEFAULT_PARTITIONS,
       description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
   int partitions;
@@ -49,7 +52,7 @@ public final class UpCommand implements Callable<Integer> {
           "--ports must be fixed or auto, not " + ports);
     };
     LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
-        auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort);
+        auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort);
     PrintWriter out = spec.commandLine().getOut();
     out.println("kafkube: starting (data in " + dataDir.toAbsolutePath() + ") ...");
     out.flush();
@@ -63,13 +66,18 @@ public final class UpCommand implements Callable<Integer> {
     Endpoints e = cluster.endpoints();
     out.println();
     out.println("kafkube is up.");
+    out.printf("  Kubernetes API   %s%n", e.get("api"));
     out.printf("  Kafka broker     %s%n", e.get("kafka"));
     out.printf("  Schema registry  %s%n", e.get("registry"));
     out.printf("  Topics           %s.commands, %s.state.<resource>, %s.history, ... (P = %s)%n",
         e.get("prefix"), e.get("prefix"), e.get("prefix"), e.get("partitions"));
     out.printf("  Endpoints        %s%n", dataDir.toAbsolutePath().resolve(Endpoints.FILE));
     out.println();
-    out.println("The Kubernetes API server (kubectl) is not part of this build yet; meanwhile:");
+    out.println("Use kubectl against it:");
+    out.printf("  export KUBECONFIG=%s%n", e.get("kubeconfig"));
+    out.println("  kubectl get namespaces");
+    out.println("  kubectl create deployment web --image=nginx && kubectl get deploy,pods -o wide");
+    out.println("History and audit, straight from Kafka:");
     out.printf("  ./kafkube history namespaces/default --data-dir %s%n", dataDir);
     out.printf("  ./kafkube replay --data-dir %s%n", dataDir);
     out.println("Ctrl-C stops the cluster; starting again reuses its data.");

@@ -106,6 +106,9 @@ public final class Mutations {
     }
     placeNamespace(obj, key);
     rules.applyDefaults(type, obj);
+    GenericRecord m = Meta.metadataOrCreate(obj);
+    m.put("uid", uid(finalKey, revision));
+    rules.prepareForCreate(type, obj);
     List<Cause> causes = rules.validateCreate(type, obj);
     if (!causes.isEmpty()) {
       return Outcome.failure(Statuses.invalid(type, displayName(obj, key), causes), finalKey);
@@ -113,8 +116,6 @@ public final class Mutations {
     if (current.apply(finalKey) != null) {
       return Outcome.failure(Statuses.alreadyExists(type, name), finalKey);
     }
-    GenericRecord m = Meta.metadataOrCreate(obj);
-    m.put("uid", uid(finalKey, revision));
     m.put("creationTimestamp", now);
     m.put("resourceVersion", Long.toString(revision));
     m.put("deletionTimestamp", null);

@@ -9,6 +9,9 @@ import org.apache.avro.generic.GenericRecord;
 public interface ObjectRules {
   void applyDefaults(ResourceType type, GenericRecord object);
 
+  /** Create-only completion once the uid is known (Namespace finalizer, Job selector from the uid). */
+  void prepareForCreate(ResourceType type, GenericRecord object);
+
   List<Cause> validateCreate(ResourceType type, GenericRecord object);
 
   List<Cause> validateUpdate(ResourceType type, GenericRecord object, GenericRecord old);

@@ -258,6 +258,22 @@ class MutationsTest {
   }
 
   @Test
+  void aJobGetsItsSelectorFromItsUidOnCreate() {
+    io.kafkube.schemas.resource.ResourceType jobs = TestObjects.type("jobs.batch");
+    GenericRecord job = TestObjects.object(jobs, "default", "pi");
+    GenericRecord spec = AvroPaths.recordOrCreate(job, "spec");
+    GenericRecord template = AvroPaths.recordOrCreate(spec, "template");
+    GenericRecord podSpec = (GenericRecord) pod("default", "x", "perl").get("spec");
+    podSpec.put("restartPolicy", "Never");
+    template.put("spec", podSpec);
+    Outcome o = run(command(Op.CREATE, jobs, "default", "pi", "j").object(job).build());
+    assertThat(o.code()).as("%s", o.status()).isEqualTo(201);
+    GenericRecord selector = AvroPaths.record(AvroPaths.record(o.after(), "spec"), "selector");
+    assertThat(selector).isNotNull();
+    assertThat(selector.get("matchLabels").toString()).contains(Meta.uid(o.after()));
+  }
+
+  @Test
   void theCommandsResourceMustMatchItsKey() {
     GenericRecord cmd = io.kafkube.schemas.envelope.Envelopes.command(Op.CREATE, key(PODS, "default", "x"),
         "configmaps", ALICE, "r").object(pod("default", "x", "nginx")).build();

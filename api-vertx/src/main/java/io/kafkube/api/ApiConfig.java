@@ -1,0 +1,130 @@
+package io.kafkube.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The API server's typed configuration, parsed once: defaults, then {@code KAFKUBE_*} environment
+ * variables, then {@code --name=value} flags.
+ *
+ * @param bindAddress      the address both ports listen on ({@code 127.0.0.1})
+ * @param securePort       the HTTPS port; 0 picks a free one
+ * @param insecurePort     an optional plain-HTTP port (still token-authenticated); -1 for none, 0 for any
+ * @param dataDir          where the CA, serving certificate, token file and kubeconfig live
+ * @param watchWindow      how many recent changes a watch can resume from
+ * @param bookmarkInterval how often a watch that allows bookmarks gets one
+ * @param requestTimeout   how long a write waits for the store's reply
+ */
+public record ApiConfig(
+    String bootstrapServers,
+    String registryUrl,
+    String prefix,
+    String bindAddress,
+    int securePort,
+    int insecurePort,
+    Path dataDir,
+    int watchWindow,
+    Duration bookmarkInterval,
+    Duration requestTimeout) {
+
+  public ApiConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(registryUrl, "registryUrl");
+    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (securePort < 0 || insecurePort < -1 || watchWindow < 1) {
+      throw new IllegalArgumentException("invalid API configuration");
+    }
+  }
+
+  public static ApiConfig defaults() {
+    return new ApiConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", "127.0.0.1", 6443, -1,
+        Path.of("data", "api"), 20_000, Duration.ofSeconds(60), Duration.ofSeconds(30));
+  }
+
+  public ApiConfig withBootstrapServers(String v) {
+    return new ApiConfig(v, registryUrl, prefix, bindAddress, securePort, insecurePort, dataDir, watchWindow,
+        bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withRegistryUrl(String v) {
+    return new ApiConfig(bootstrapServers, v, prefix, bindAddress, securePort, insecurePort, dataDir, watchWindow,
+        bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withPrefix(String v) {
+    return new ApiConfig(bootstrapServers, registryUrl, v, bindAddress, securePort, insecurePort, dataDir,
+        watchWindow, bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withPorts(int secure, int insecure) {
+    return new ApiConfig(bootstrapServers, registryUrl, prefix, bindAddress, secure, insecure, dataDir, watchWindow,
+        bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withDataDir(Path v) {
+    return new ApiConfig(bootstrapServers, registryUrl, prefix, bindAddress, securePort, insecurePort, v,
+        watchWindow, bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withWatchWindow(int v) {
+    return new ApiConfig(bootstrapServers, registryUrl, prefix, bindAddress, securePort, insecurePort, dataDir, v,
+        bookmarkInterval, requestTimeout);
+  }
+
+  public ApiConfig withBookmarkInterval(Duration v) {
+    return new ApiConfig(bootstrapServers, registryUrl, prefix, bindAddress, securePort, insecurePort, dataDir,
+        watchWindow, v, requestTimeout);
+  }
+
+  /** Applies {@code KAFKUBE_*} environment variables and then {@code --name=value} flags. */
+  public static ApiConfig parse(Map<String, String> env, String[] args) {
+    ApiConfig c = defaults();
+    c = apply(c, "bootstrap-servers", env.get("KAFKUBE_BOOTSTRAP_SERVERS"));
+    c = apply(c, "registry-url", env.get("KAFKUBE_REGISTRY_URL"));
+    c = apply(c, "prefix", env.get("KAFKUBE_PREFIX"));
+    c = apply(c, "data-dir", env.get("KAFKUBE_API_DATA_DIR"));
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + a);
+      }
+      int eq = a.indexOf('=');
+      String name;
+      String value;
+      if (eq > 0) {
+        name = a.substring(2, eq);
+        value = a.substring(eq + 1);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value for " + a);
+        }
+        name = a.substring(2);
+        value = args[++i];
+      }
+      c = apply(c, name, value);
+    }
+    return c;
+  }
+
+  private static ApiConfig apply(ApiConfig c, String name, String value) {
+    if (value == null) {
+      return c;
+    }
+    return switch (name) {
+      case "bootstrap-servers" -> c.withBootstrapServers(value);
+      case "registry-url" -> c.withRegistryUrl(value);
+      case "prefix" -> c.withPrefix(value);
+      case "data-dir" -> c.withDataDir(Path.of(value));
+      case "secure-port" -> c.withPorts(Integer.parseInt(value), c.insecurePort);
+      case "insecure-port" -> c.withPorts(c.securePort, Integer.parseInt(value));
+      case "watch-window" -> c.withWatchWindow(Integer.parseInt(value));
+      case "bind-address" -> new ApiConfig(c.bootstrapServers, c.registryUrl, c.prefix, value, c.securePort,
+          c.insecurePort, c.dataDir, c.watchWindow, c.bookmarkInterval, c.requestTimeout);
+      default -> throw new IllegalArgumentException("unknown option --" + name);
+    };
+  }
+}

@@ -1,0 +1,51 @@
+package io.kafkube.api.http;
+
+import io.kafkube.api.ApiException;
+import io.kafkube.schemas.envelope.Envelopes;
+import io.kafkube.schemas.envelope.Op;
+import io.kafkube.schemas.envelope.ReplyView;
+import io.kafkube.schemas.envelope.User;
+import io.kafkube.schemas.resource.ObjectKey;
+import io.kafkube.schemas.status.Statuses;
+import io.kafkube.store.client.CommandClient;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The write path: builds a Command for the store and completes with its Reply, on the request's context. */
+public final class Writes {
+  private final CommandClient client;
+  private final Duration timeout;
+
+  public Writes(CommandClient client, Duration timeout) {
+    this.client = client;
+    this.timeout = timeout;
+  }
+
+  /** A command of {@code op} on {@code key} by the request's user, answering on this instance's partition. */
+  public Envelopes.CommandBuilder command(Op op, ObjectKey key, User user) {
+    return Envelopes.command(op, key.toString(), key.type().groupResource(), user, client.newRequestId())
+        .replyPartition(client.replyPartition());
+  }
+
+  /** Sends a command; fails with a 504 Status when the store does not answer in time. */
+  public Future<ReplyView> send(RoutingContext ctx, Envelopes.CommandBuilder command) {
+    CompletableFuture<ReplyView> f = client.send(command.build())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> {
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e;
+          if (cause instanceof TimeoutException) {
+            return CompletableFuture.failedFuture(new ApiException(Statuses.status(504, "Timeout",
+                "Timeout: request did not complete within the allotted timeout", null, null, null, List.of())));
+          }
+          return CompletableFuture.failedFuture(new ApiException(Statuses.internalError(
+              "cannot write the command: " + cause.getMessage())));
+        });
+    return Future.fromCompletionStage(f, ctx.vertx().getOrCreateContext());
+  }
+}

@@ -1,0 +1,298 @@
+package io.kafkube.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machine's real kubectl ({@code /usr/bin/kubectl}, which dispatches to the bundled 1.32 because
+ * the server reports minor 32) against a real cluster, over TLS with the generated kubeconfig. Each
+ * test asserts on what kubectl prints and its exit code. The tests build on each other in order.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlTest {
+  @TempDir
+  static Path dir;
+  static TestCluster cluster;
+  static Path home;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start(dir);
+    home = Files.createDirectories(dir.resolve("home"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static ProcessBuilder builder(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("/usr/bin/kubectl");
+    cmd.addAll(List.of(args));
+    cmd.add("--cache-dir=" + home.resolve("cache"));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("HOME", home.toString());
+    pb.environment().put("KUBECONFIG", cluster.api.kubeconfigPath().toString());
+    pb.environment().remove("KUBERNETES_SERVICE_HOST");
+    return pb;
+  }
+
+  static Result kubectl(String... args) throws Exception {
+    ProcessBuilder pb = builder(args);
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static Result ok(String... args) throws Exception {
+    Result r = kubectl(args);
+    assertThat(r.exit()).as("kubectl %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
+        .isZero();
+    return r;
+  }
+
+  static Path manifest(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  static String deployment(String image) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: team
+          labels:
+            app: web
+        spec:
+          replicas: 2
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              labels:
+                app: web
+            spec:
+              containers:
+              - name: nginx
+                image: %s
+                ports:
+                - containerPort: 80
+        """.formatted(image);
+  }
+
+  @Test
+  @Order(1)
+  void versionReportsTheServer() throws Exception {
+    Result r = ok("version");
+    assertThat(r.out()).contains("Client Version: v1.32").contains("Server Version: v1.32.0-kafkube");
+  }
+
+  @Test
+  @Order(2)
+  void apiResourcesListsEveryKind() throws Exception {
+    Result r = ok("api-resources");
+    assertThat(r.out()).containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment")
+        .containsPattern("namespaces\\s+ns\\s+v1\\s+false\\s+Namespace")
+        .containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod");
+  }
+
+  @Test
+  @Order(3)
+  void createNamespaceAndConfigMapWithProtobufBodies() throws Exception {
+    assertThat(ok("create", "namespace", "team").out()).contains("namespace/team created");
+    assertThat(ok("create", "configmap", "settings", "-n", "team", "--from-literal=a=b").out())
+        .contains("configmap/settings created");
+    assertThat(ok("create", "secret", "generic", "creds", "-n", "team", "--from-literal=password=s3cr3t").out())
+        .contains("secret/creds created");
+    assertThat(ok("get", "secret", "creds", "-n", "team", "-o", "jsonpath={.data.password}").out())
+        .isEqualTo("czNjcjN0");
+    Result dup = kubectl("create", "namespace", "default");
+    assertThat(dup.exit()).isEqualTo(1);
+    assertThat(dup.err()).contains("Error from server (AlreadyExists): namespaces \"default\" already exists");
+  }
+
+  @Test
+  @Order(4)
+  void getNamespacesAndConfigMapsAcrossNamespaces() throws Exception {
+    assertThat(ok("get", "ns").out()).containsPattern("NAME\\s+STATUS\\s+AGE")
+        .containsPattern("team\\s+Active\\s+\\d+s").containsPattern("kube-system\\s+Active");
+    assertThat(ok("get", "cm", "-A").out()).containsPattern("NAMESPACE\\s+NAME\\s+DATA\\s+AGE")
+        .containsPattern("team\\s+settings\\s+1\\s+");
+    Result missing = kubectl("get", "cm", "nope", "-n", "team");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("Error from server (NotFound): configmaps \"nope\" not found");
+  }
+
+  @Test
+  @Order(5)
+  void applyTwiceCreatesThenPatchesStrategically() throws Exception {
+    Path f = manifest("web.yaml", deployment("nginx:1.27"));
+    assertThat(ok("apply", "-f", f.toString()).out()).contains("deployment.apps/web created");
+    manifest("web.yaml", deployment("nginx:1.28"));
+    assertThat(ok("apply", "-f", f.toString()).out()).contains("deployment.apps/web configured");
+    Result yaml = ok("get", "deploy", "web", "-n", "team", "-o", "yaml");
+    assertThat(yaml.out()).contains("image: nginx:1.28").doesNotContain("nginx:1.27")
+        .contains("kubectl.kubernetes.io/last-applied-configuration").contains("containerPort: 80");
+    assertThat(ok("get", "deploy", "-n", "team").out()).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE")
+        .containsPattern("web\\s+0/2\\s+0\\s+0\\s+");
+  }
+
+  @Test
+  @Order(6)
+  void getPodsWide() throws Exception {
+    Path f = manifest("pod.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: box
+          namespace: team
+        spec:
+          containers:
+          - name: main
+            image: busybox
+        """);
+    assertThat(ok("create", "-f", f.toString()).out()).contains("pod/box created");
+    Result r = ok("get", "pods", "-o", "wide", "-n", "team");
+    assertThat(r.out()).containsPattern("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES")
+        .containsPattern("box\\s+0/1\\s+Pending\\s+0\\s+\\S+\\s+<none>\\s+<none>");
+  }
+
+  @Test
+  @Order(7)
+  void labelAnnotateAndSelect() throws Exception {
+    assertThat(ok("label", "deploy", "web", "-n", "team", "tier=frontend").out()).contains("deployment.apps/web labeled");
+    assertThat(ok("annotate", "deploy", "web", "-n", "team", "owner=ops").out())
+        .contains("deployment.apps/web annotated");
+    assertThat(ok("get", "deploy", "-n", "team", "-l", "tier=frontend", "-o", "name").out().trim())
+        .isEqualTo("deployment.apps/web");
+    assertThat(ok("get", "deploy", "-n", "team", "-l", "tier!=frontend", "-o", "name").out().trim()).isEmpty();
+    assertThat(ok("get", "deploy", "web", "-n", "team", "-o", "jsonpath={.metadata.annotations.owner}").out())
+        .isEqualTo("ops");
+  }
+
+  @Test
+  @Order(8)
+  void scaleDeployment() throws Exception {
+    assertThat(ok("scale", "deployment", "web", "-n", "team", "--replicas=3").out())
+        .contains("deployment.apps/web scaled");
+    assertThat(ok("get", "deploy", "web", "-n", "team", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("3");
+    Result stale = kubectl("scale", "deployment", "web", "-n", "team", "--current-replicas=7", "--replicas=1");
+    assertThat(stale.exit()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(9)
+  void patchAllThreeTypes() throws Exception {
+    ok("patch", "deploy", "web", "-n", "team", "--type=merge", "-p", "{\"spec\":{\"minReadySeconds\":5}}");
+    ok("patch", "deploy", "web", "-n", "team", "--type=json",
+        "-p", "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+    ok("patch", "deploy", "web", "-n", "team", "--type=strategic", "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"env\":[{\"name\":\"MODE\",\"value\":\"x\"}]}]}}}}");
+    Result r = ok("get", "deploy", "web", "-n", "team", "-o",
+        "jsonpath={.spec.minReadySeconds} {.spec.replicas} {.spec.template.spec.containers[0].image} "
+            + "{.spec.template.spec.containers[0].env[0].value}");
+    assertThat(r.out()).isEqualTo("5 4 nginx:1.28 x");
+  }
+
+  @Test
+  @Order(10)
+  void getWatchSeesAChangeMadeMeanwhile() throws Exception {
+    ProcessBuilder pb = builder("get", "cm", "-n", "team", "-w");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          lines.add(l);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      assertThat(waitFor(lines, "settings")).as("the initial list").isNotNull();
+      ok("create", "configmap", "later", "-n", "team", "--from-literal=x=y");
+      assertThat(waitFor(lines, "later")).as("the change made while watching").containsPattern("later\\s+1\\s+");
+      assertThat(p.isAlive()).as("the watch stays open").isTrue();
+    } finally {
+      p.destroy();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String waitFor(LinkedBlockingQueue<String> lines, String text) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      String l = lines.poll(1, TimeUnit.SECONDS);
+      if (l != null && l.contains(text)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  @Order(11)
+  void deleteByFile() throws Exception {
+    Path f = dir.resolve("web.yaml");
+    assertThat(ok("delete", "-f", f.toString()).out()).contains("deployment.apps \"web\" deleted");
+    Result r = kubectl("get", "deploy", "web", "-n", "team");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("Error from server (NotFound): deployments.apps \"web\" not found");
+  }
+
+  @Test
+  @Order(12)
+  void strictValidationRejectsUnknownFields() throws Exception {
+    Path f = manifest("bad.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bad
+          namespace: team
+        data:
+          a: b
+        spec:
+          foo: 1
+        """);
+    Result r = kubectl("apply", "-f", f.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("unknown field \"spec\"");
+  }
+}

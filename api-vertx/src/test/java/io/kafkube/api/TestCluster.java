@@ -1,0 +1,84 @@
+package io.kafkube.api;
+
+import io.kafkube.kafka.embedded.EmbeddedKafka;
+import io.kafkube.registry.client.CachedSchemaRegistryClient;
+import io.kafkube.registry.serde.AvroSerde;
+import io.kafkube.registry.serde.AvroSerializer;
+import io.kafkube.registry.server.RegistryConfig;
+import io.kafkube.registry.server.SchemaRegistryServer;
+import io.kafkube.schemas.topic.KafkubeTopics;
+import io.kafkube.schemas.topic.TopicAdmin;
+import io.kafkube.schemas.topic.TopicCatalog;
+import io.kafkube.store.SharedObjectRules;
+import io.kafkube.store.StoreConfig;
+import io.kafkube.store.StoreService;
+import io.kafkube.store.client.CommandClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A real cluster in the test JVM: embedded KRaft broker, schema registry, topics, the store and one
+ * API server (HTTPS and plain HTTP on 127.0.0.1). One per test class.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final int PARTITIONS = 3;
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  public final TopicCatalog topics;
+  public final ApiServer api;
+  public final String bootstrap;
+
+  private TestCluster(Path dir, ApiConfig base) throws Exception {
+    try {
+      EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start();
+      running.push(kafka);
+      bootstrap = kafka.bootstrapServers();
+      SchemaRegistryServer registry = SchemaRegistryServer.startAndWait(
+          RegistryConfig.builder(bootstrap, "kafkube._schemas").port(0).build(), TIMEOUT);
+      running.push(registry);
+      CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(registry.url());
+      topics = KafkubeTopics.catalog(KafkubeTopics.DEFAULT_PREFIX, PARTITIONS, s -> AvroSerde.generic(client, s, false));
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        TopicAdmin.ensureCreated(admin, topics.all(), (short) 1);
+      }
+      StoreConfig storeConfig = StoreConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registry.url())
+          .withPartitions(PARTITIONS).withStateDir(dir.resolve("store"));
+      StoreService store = StoreService.start(storeConfig, topics, AvroSerializer.generic(client, false),
+          new SharedObjectRules(), TIMEOUT);
+      running.push(store);
+      try (CommandClient commands = new CommandClient(bootstrap, topics, -1)) {
+        StoreService.bootstrapNamespaces(commands, TIMEOUT);
+      }
+      ApiConfig config = base.withBootstrapServers(bootstrap).withRegistryUrl(registry.url())
+          .withDataDir(dir.resolve("api")).withPorts(0, 0);
+      api = ApiServer.start(config, topics, TIMEOUT);
+      running.push(api);
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static TestCluster start(Path dir) throws Exception {
+    return new TestCluster(dir, ApiConfig.defaults());
+  }
+
+  public static TestCluster start(Path dir, ApiConfig base) throws Exception {
+    return new TestCluster(dir, base);
+  }
+
+  @Override
+  public void close() {
+    while (!running.isEmpty()) {
+      try {
+        running.pop().close();
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+  }
+}
