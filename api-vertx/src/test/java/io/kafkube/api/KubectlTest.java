@@ -139,6 +139,9 @@ class KubectlTest {
         .contains("secret/creds created");
     assertThat(ok("get", "secret", "creds", "-n", "team", "-o", "jsonpath={.data.password}").out())
         .isEqualTo("czNjcjN0");
+    // Go writes zero values of non-pointer fields in protobuf; Kubernetes JSON omits them
+    assertThat(ok("get", "configmap", "settings", "-n", "team", "-o", "yaml").out())
+        .contains("a: b").doesNotContain("generateName").doesNotContain("selfLink").doesNotContain("generation: 0");
     Result dup = kubectl("create", "namespace", "default");
     assertThat(dup.exit()).isEqualTo(1);
     assertThat(dup.err()).contains("Error from server (AlreadyExists): namespaces \"default\" already exists");

@@ -119,10 +119,32 @@ public final class ProtobufBodies {
           a.add(value(f, item));
         }
       } else {
-        out.set(f.getName(), value(f, v));
+        JsonNode value = value(f, v);
+        if (!goZero(f, value)) {
+          out.set(f.getName(), value);
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Go's protobuf marshalling writes every non-pointer field, also when it holds its zero value
+   * ({@code generateName: ""}, {@code generation: 0}, a zero {@code creationTimestamp}); in
+   * Kubernetes JSON those are omitted ({@code omitempty}). A zero scalar of a pointer field
+   * ({@code replicas: 0}) cannot be told apart in the wire format and is dropped too; kubectl sends
+   * protobuf only for namespaces, configmaps, secrets and access reviews, which have none that matter.
+   */
+  private static boolean goZero(FieldDescriptor f, JsonNode value) {
+    if (value == null || value.isNull()) {
+      return true;
+    }
+    return switch (f.getJavaType()) {
+      case STRING -> value.asText().isEmpty();
+      case INT, LONG, FLOAT, DOUBLE -> value.asDouble() == 0;
+      case BOOLEAN -> !value.asBoolean();
+      default -> false;
+    };
   }
 
   private static JsonNode value(FieldDescriptor f, Object v) {
@@ -144,6 +166,9 @@ public final class ProtobufBodies {
     switch (d.getFullName()) {
       case "k8s.io.apimachinery.pkg.apis.meta.v1.Time" -> {
         long seconds = (Long) m.getField(d.findFieldByName("seconds"));
+        if (seconds == 0) {
+          return F.nullNode(); // Go's zero time.Time marshals as null in JSON
+        }
         return F.textNode(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds)));
       }
       case "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime" -> {
