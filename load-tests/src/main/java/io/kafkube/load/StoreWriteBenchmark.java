@@ -63,7 +63,7 @@ public final class StoreWriteBenchmark {
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
       out.println("objects: ConfigMap with one 256-byte value; each writer alternates CREATE of a new object and "
           + "UPDATE of it (precondition: its resourceVersion)");
-      run(client, 16, 3, "warm-up");
+      run(client, 64, 10, "warm-up"); // JIT and page cache, not measured
       out.printf("%-8s %10s %10s %10s %10s %10s %8s%n", "clients", "writes", "writes/s", "p50 ms", "p99 ms",
           "p99.9 ms", "errors");
       for (int c : levels) {
