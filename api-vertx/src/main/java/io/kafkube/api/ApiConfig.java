@@ -1,5 +1,6 @@
 package io.kafkube.api;
 
+import io.kafkube.schemas.config.Flags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -82,32 +83,8 @@ public record ApiConfig(
 
   /** Applies {@code KAFKUBE_*} environment variables and then {@code --name=value} flags. */
   public static ApiConfig parse(Map<String, String> env, String[] args) {
-    ApiConfig c = defaults();
-    c = apply(c, "bootstrap-servers", env.get("KAFKUBE_BOOTSTRAP_SERVERS"));
-    c = apply(c, "registry-url", env.get("KAFKUBE_REGISTRY_URL"));
-    c = apply(c, "prefix", env.get("KAFKUBE_PREFIX"));
-    c = apply(c, "data-dir", env.get("KAFKUBE_API_DATA_DIR"));
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument: " + a);
-      }
-      int eq = a.indexOf('=');
-      String name;
-      String value;
-      if (eq > 0) {
-        name = a.substring(2, eq);
-        value = a.substring(eq + 1);
-      } else {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value for " + a);
-        }
-        name = a.substring(2);
-        value = args[++i];
-      }
-      c = apply(c, name, value);
-    }
-    return c;
+    return Flags.parse(defaults(), env, Map.of("KAFKUBE_BOOTSTRAP_SERVERS", "bootstrap-servers", "KAFKUBE_REGISTRY_URL", "registry-url",
+        "KAFKUBE_PREFIX", "prefix", "KAFKUBE_API_DATA_DIR", "data-dir"), args, ApiConfig::apply);
   }
 
   private static ApiConfig apply(ApiConfig c, String name, String value) {

@@ -1,5 +1,6 @@
 package io.kafkube.store;
 
+import io.kafkube.schemas.config.Flags;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -71,33 +72,8 @@ public record StoreConfig(
 
   /** Applies {@code KAFKUBE_*} environment variables and then {@code --name=value} flags. */
   public static StoreConfig parse(Map<String, String> env, String[] args) {
-    StoreConfig c = defaults();
-    c = apply(c, "bootstrap-servers", env.get("KAFKUBE_BOOTSTRAP_SERVERS"));
-    c = apply(c, "registry-url", env.get("KAFKUBE_REGISTRY_URL"));
-    c = apply(c, "prefix", env.get("KAFKUBE_PREFIX"));
-    c = apply(c, "partitions", env.get("KAFKUBE_PARTITIONS"));
-    c = apply(c, "state-dir", env.get("KAFKUBE_STATE_DIR"));
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument: " + a);
-      }
-      String name;
-      String value;
-      int eq = a.indexOf('=');
-      if (eq > 0) {
-        name = a.substring(2, eq);
-        value = a.substring(eq + 1);
-      } else {
-        name = a.substring(2);
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value for " + a);
-        }
-        value = args[++i];
-      }
-      c = apply(c, name, value);
-    }
-    return c;
+    return Flags.parse(defaults(), env, Map.of("KAFKUBE_BOOTSTRAP_SERVERS", "bootstrap-servers", "KAFKUBE_REGISTRY_URL", "registry-url",
+        "KAFKUBE_PREFIX", "prefix", "KAFKUBE_PARTITIONS", "partitions", "KAFKUBE_STATE_DIR", "state-dir"), args, StoreConfig::apply);
   }
 
   private static StoreConfig apply(StoreConfig c, String name, String value) {

@@ -8,36 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.kubernetes.client.proto.IntStr;
-import io.kubernetes.client.proto.Meta;
-import io.kubernetes.client.proto.Resource;
-import io.kubernetes.client.proto.Runtime;
-import io.kubernetes.client.proto.V1;
-import io.kubernetes.client.proto.V1Apps;
-import io.kubernetes.client.proto.V1Batch;
-import io.kubernetes.client.proto.V1Coordination;
-import io.kubernetes.client.proto.V1Discovery;
-import io.kubernetes.client.proto.V1Networking;
-import io.kubernetes.client.proto.V1Policy;
-import io.kubernetes.client.proto.V1Rbac;
-import io.kubernetes.client.proto.V1Scheduling;
+import io.kafkube.schemas.proto.ProtoCatalog;
 import io.kafkube.schemas.resource.ResourceType;
+import io.kubernetes.client.proto.Runtime;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Kubernetes protobuf request bodies ({@code application/vnd.kubernetes.protobuf}): the magic
@@ -53,7 +36,6 @@ public final class ProtobufBodies {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final Map<String, Descriptor> MESSAGES = catalog();
 
   private ProtobufBodies() {}
 
@@ -79,7 +61,7 @@ public final class ProtobufBodies {
     }
     String apiVersion = unknown.getTypeMeta().getApiVersion();
     String kind = unknown.getTypeMeta().getKind();
-    Descriptor d = MESSAGES.get(expected.protoName());
+    Descriptor d = ProtoCatalog.kubernetes().find(expected.protoName()).orElse(null);
     if (d == null) {
       throw new IllegalArgumentException("protobuf bodies are not supported for " + expected.groupResource());
     }
@@ -200,26 +182,5 @@ public final class ProtobufBodies {
         return message(m);
       }
     }
-  }
-
-  private static Map<String, Descriptor> catalog() {
-    Map<String, Descriptor> out = new HashMap<>();
-    Deque<FileDescriptor> todo = new ArrayDeque<>(List.of(
-        V1.getDescriptor(), V1Apps.getDescriptor(), V1Batch.getDescriptor(), V1Networking.getDescriptor(),
-        V1Discovery.getDescriptor(), V1Coordination.getDescriptor(), V1Rbac.getDescriptor(),
-        V1Scheduling.getDescriptor(), V1Policy.getDescriptor(), Meta.getDescriptor(), Resource.getDescriptor(),
-        IntStr.getDescriptor(), Runtime.getDescriptor()));
-    Set<String> seen = new HashSet<>();
-    while (!todo.isEmpty()) {
-      FileDescriptor file = todo.poll();
-      if (!seen.add(file.getName())) {
-        continue;
-      }
-      for (Descriptor d : file.getMessageTypes()) {
-        out.put(d.getFullName(), d);
-      }
-      todo.addAll(file.getDependencies());
-    }
-    return Map.copyOf(out);
   }
 }

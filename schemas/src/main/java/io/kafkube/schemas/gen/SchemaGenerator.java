@@ -1,5 +1,6 @@
 package io.kafkube.schemas.gen;
 
+import io.kafkube.schemas.proto.ProtoCatalog;
 import io.kafkube.schemas.avro.SchemaProps;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;

@@ -1,5 +1,6 @@
 package io.kafkube.schemas.gen;
 
+import io.kafkube.schemas.proto.ProtoCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.kafkube.schemas.gen;
+package io.kafkube.schemas.proto;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -21,10 +21,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** The protobuf messages of client-java-proto by full name, across the files kafkube needs. */
-final class ProtoCatalog {
+/**
+ * The protobuf messages of client-java-proto by full name, across the files kafkube needs: the
+ * authoritative description the Avro schemas are generated from, and the decoder of Kubernetes
+ * protobuf request bodies.
+ */
+public final class ProtoCatalog {
+  private static final ProtoCatalog KUBERNETES = build();
   private final Map<String, Descriptor> messages = new HashMap<>();
 
   private ProtoCatalog(List<FileDescriptor> roots) {
@@ -43,7 +49,11 @@ final class ProtoCatalog {
   }
 
   /** The files of the API groups in {@code ResourceRegistry.kubernetes()} and their imports. */
-  static ProtoCatalog kubernetes() {
+  public static ProtoCatalog kubernetes() {
+    return KUBERNETES;
+  }
+
+  private static ProtoCatalog build() {
     return new ProtoCatalog(List.of(
         V1.getDescriptor(), V1Apps.getDescriptor(), V1Batch.getDescriptor(),
         V1Networking.getDescriptor(), V1Discovery.getDescriptor(), V1Coordination.getDescriptor(),
@@ -52,7 +62,12 @@ final class ProtoCatalog {
         Runtime.getDescriptor()));
   }
 
-  Descriptor message(String protoFullName) {
+  /** The message of this full name, if client-java-proto has it. */
+  public Optional<Descriptor> find(String protoFullName) {
+    return Optional.ofNullable(messages.get(protoFullName));
+  }
+
+  public Descriptor message(String protoFullName) {
     Descriptor d = messages.get(protoFullName);
     if (d == null) {
       throw new IllegalArgumentException("no protobuf message " + protoFullName + " in client-java-proto");
