@@ -160,6 +160,7 @@ public final class ResourceHandlers {
       throw new ApiException(Statuses.invalid(ri.type(), "", List.of(new Cause("FieldValueRequired",
           "Required value: name or generateName is required", "metadata.name"))));
     }
+    EarlyValidation.checkCreate(ri.type(), obj, ns);
     ObjectKey key = ri.type().key(ns, isEmpty(name) ? generate : name);
     admitNamespace(ctx, ri.type(), ns, isEmpty(name) ? generate : name)
         .compose(v -> writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun)))
