@@ -1,16 +1,32 @@
 package io.kafkube.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.auth.Authenticator;
+import io.kafkube.api.auth.ServiceAccountTokens;
 import io.kafkube.api.auth.TokenFile;
+import io.kafkube.api.authz.BootstrapPolicy;
+import io.kafkube.api.authz.RbacAuthorizer;
+import io.kafkube.api.authz.ViewRbacSource;
 import io.kafkube.api.discovery.Discovery;
 import io.kafkube.api.http.ApiRouter;
+import io.kafkube.api.http.AuthorizationHandler;
+import io.kafkube.api.http.Bodies;
+import io.kafkube.api.http.FieldValidation;
 import io.kafkube.api.http.ResourceHandlers;
+import io.kafkube.api.http.ReviewHandlers;
+import io.kafkube.api.http.TokenRequests;
 import io.kafkube.api.http.Writes;
 import io.kafkube.api.openapi.OpenApiV3;
 import io.kafkube.api.table.Tables;
 import io.kafkube.api.tls.ClusterCertificates;
 import io.kafkube.api.view.StateView;
+import io.kafkube.schemas.envelope.Envelopes;
+import io.kafkube.schemas.envelope.Op;
+import io.kafkube.schemas.envelope.ReplyView;
+import io.kafkube.schemas.envelope.User;
+import io.kafkube.schemas.resource.ObjectKey;
 import io.kafkube.schemas.resource.ResourceRegistry;
+import io.kafkube.schemas.resource.ResourceType;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.client.CommandClient;
 import io.vertx.core.Vertx;
@@ -23,19 +39,28 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kafkube's kube-apiserver: HTTPS (and optionally HTTP) on the bind address, serving the Kubernetes
- * REST API from its own view of the state and writing through Commands. {@link #start} is what
- * {@code kafkube up} and {@link ApiServerMain} call; {@link #close} stops everything it started.
+ * REST API from its own view of the state and writing through Commands; bearer tokens (the static
+ * token file, ServiceAccount tokens) and RBAC on every request but {@code /version} and the health
+ * checks. {@link #start} is what {@code kafkube up} and {@link ApiServerMain} call; {@link #close}
+ * stops everything it started.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /** Who writes the default policy: the API server itself, a member of {@code system:masters}. */
+  private static final User APISERVER = new User("system:apiserver",
+      List.of(RbacAuthorizer.MASTERS, "system:authenticated"), null);
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private String url;
@@ -48,12 +73,14 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer() {}
 
   /**
-   * Starts an API server on existing topics (the store must be running for writes to be answered)
-   * and writes {@code <dataDir>/kubeconfig}.
+   * Starts an API server on existing topics and writes {@code <dataDir>/kubeconfig}. The store must
+   * be running: before serving, the server makes sure the default RBAC policy exists (creating what
+   * is missing through the store, as kube-apiserver's bootstrap does) and fails to start when the
+   * store does not answer within {@code timeout}.
    *
    * @param config  where to listen and keep its files
    * @param topics  the cluster's topic catalogue (with the registry serdes)
-   * @param timeout how long loading the view and binding the ports may take
+   * @param timeout how long loading the view, writing the default policy and binding the ports may take
    */
   public static ApiServer start(ApiConfig config, TopicCatalog topics, Duration timeout) throws Exception {
     ApiServer s = new ApiServer();
@@ -72,19 +99,26 @@ public final class ApiServer implements AutoCloseable {
     caCert = certs.caCertPath();
     TokenFile tokens = TokenFile.loadOrCreate(dataDir.resolve("tokens.csv"));
     adminToken = tokens.adminToken();
+    Clock clock = Clock.systemUTC();
+    ServiceAccountTokens saTokens = ServiceAccountTokens.loadOrCreate(dataDir.resolve("pki"), clock);
 
     CommandClient client = new CommandClient(config.bootstrapServers(), topics, -1);
     running.push(client);
     view = StateView.start(config.bootstrapServers(), topics, ResourceRegistry.kubernetes(), config.watchWindow(),
         timeout);
     running.push(view);
+    ensureDefaultPolicy(client, view.registry(), timeout);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
     running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout()),
-        new Tables(Clock.systemUTC()), config.bookmarkInterval());
+        new Tables(clock), config.bookmarkInterval());
+    RbacAuthorizer authorizer = new RbacAuthorizer(new ViewRbacSource(view));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
-        new OpenApiV3(ResourceRegistry.kubernetes()), handlers, new Authenticator(tokens));
+        new OpenApiV3(ResourceRegistry.kubernetes()),
+        new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),
+            new ReviewHandlers(authorizer, view, clock)),
+        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -99,6 +133,43 @@ public final class ApiServer implements AutoCloseable {
     }
     kubeconfig = Kubeconfig.write(dataDir.resolve("kubeconfig"), url, certs.caPem(), adminToken);
     LOG.info("[api] serving {}{}; kubeconfig {}", url, insecureUrl == null ? "" : " and " + insecureUrl, kubeconfig);
+  }
+
+  /**
+   * Creates the default ClusterRoles and ClusterRoleBindings through the store, as the API server's
+   * own identity; objects that exist already (409) are left as they are.
+   */
+  private static void ensureDefaultPolicy(CommandClient client, ResourceRegistry registry, Duration timeout)
+      throws Exception {
+    List<CompletableFuture<ReplyView>> replies = new ArrayList<>();
+    List<ObjectKey> keys = new ArrayList<>();
+    for (ObjectNode o : BootstrapPolicy.objects()) {
+      ResourceType type = registry.byKind(o.get("apiVersion").asText(), o.get("kind").asText())
+          .orElseThrow();
+      GenericRecord record = Bodies.toRecord(o, List.of(), type, FieldValidation.STRICT).record();
+      ObjectKey key = type.key(null, o.path("metadata").path("name").asText());
+      keys.add(key);
+      replies.add(client.send(Envelopes.command(Op.CREATE, key.toString(), type.groupResource(), APISERVER,
+          client.newRequestId()).replyPartition(client.replyPartition()).object(record).build()));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int created = 0;
+    for (int i = 0; i < replies.size(); i++) {
+      ReplyView reply;
+      try {
+        reply = replies.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new TimeoutException("the store did not answer within " + timeout + " while the default RBAC policy "
+            + "was written (" + keys.get(i) + "): is it running?");
+      }
+      if (reply.success()) {
+        created++;
+      } else if (reply.code() != 409) {
+        throw new IllegalStateException("cannot create the default " + keys.get(i) + ": " + reply.code() + " "
+            + reply.reason());
+      }
+    }
+    LOG.info("[api] default RBAC policy: {} objects created, {} already there", created, replies.size() - created);
   }
 
   private HttpServer listen(Vertx vertx, HttpServerOptions options, Router router, Duration timeout)

@@ -2,6 +2,10 @@ package io.kafkube.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkube.api.view.StateView;
+import io.kafkube.schemas.meta.Meta;
+import io.kafkube.schemas.resource.ObjectKey;
+import io.kafkube.schemas.resource.ResourceRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -297,5 +301,121 @@ class KubectlTest {
     Result r = kubectl("apply", "-f", f.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("unknown field \"spec\"");
+  }
+
+  @Test
+  @Order(13)
+  void adminMayDoEverythingThroughTheDefaultPolicy() throws Exception {
+    assertThat(ok("auth", "can-i", "create", "pods").out().trim()).isEqualTo("yes");
+    assertThat(ok("auth", "whoami").out()).containsPattern("(?m)^Username\\s+kubernetes-admin$")
+        .containsPattern("(?m)^Groups\\s+\\[system:masters system:authenticated\\]$");
+    assertThat(ok("auth", "can-i", "delete", "nodes").out().trim()).isEqualTo("yes");
+    Result yes = ok("auth", "can-i", "create", "deployments", "-n", "team");
+    assertThat(yes.out().trim()).isEqualTo("yes");
+    assertThat(ok("auth", "can-i", "--list").out()).containsPattern("(?m)^\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\]");
+    assertThat(ok("get", "clusterroles").out()).containsPattern("(?m)^cluster-admin\\s")
+        .containsPattern("(?m)^admin\\s").containsPattern("(?m)^edit\\s").containsPattern("(?m)^view\\s")
+        .containsPattern("(?m)^system:discovery\\s").containsPattern("(?m)^system:basic-user\\s");
+    assertThat(ok("get", "clusterrolebinding", "cluster-admin", "-o", "jsonpath={.subjects[0].name}").out())
+        .isEqualTo("system:masters");
+  }
+
+  @Test
+  @Order(14)
+  void aServiceAccountTokenGetsWhatItsRoleGrantsAndNothingElse() throws Exception {
+    assertThat(ok("create", "serviceaccount", "reader").out()).contains("serviceaccount/reader created");
+    assertThat(ok("create", "role", "pod-reader", "--verb=get,list", "--resource=pods").out())
+        .contains("role.rbac.authorization.k8s.io/pod-reader created");
+    assertThat(ok("create", "rolebinding", "read-pods", "--role=pod-reader", "--serviceaccount=default:reader").out())
+        .contains("rolebinding.rbac.authorization.k8s.io/read-pods created");
+    String token = ok("create", "token", "reader").out().trim();
+    assertThat(token).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+    Path f = manifest("pod-default.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: box
+          namespace: default
+        spec:
+          containers:
+          - name: main
+            image: busybox
+        """);
+    assertThat(ok("create", "-f", f.toString()).out()).contains("pod/box created");
+
+    Result pods = kubectl("--token", token, "get", "pods");
+    assertThat(pods.exit()).as(pods.err()).isZero();
+    assertThat(pods.out()).containsPattern("(?m)^box\\s+0/1\\s+Pending");
+
+    // forbidden writes: the exact Status message, and nothing changes in the state
+    StateView view = cluster.api.view();
+    view.sync().get(30, TimeUnit.SECONDS);
+    ObjectKey box = ResourceRegistry.kubernetes().byGroupResource("pods").orElseThrow().key("default", "box");
+    String rv = Meta.resourceVersion(view.get(box));
+    String position = view.position().encode();
+    Result delete = kubectl("--token", token, "delete", "pod", "box", "--wait=false");
+    assertThat(delete.exit()).isEqualTo(1);
+    assertThat(delete.err().trim()).isEqualTo("Error from server (Forbidden): pods \"box\" is forbidden: User "
+        + "\"system:serviceaccount:default:reader\" cannot delete resource \"pods\" in API group \"\" in the "
+        + "namespace \"default\"");
+    Result create = kubectl("--token", token, "create", "configmap", "robot-cm", "--from-literal=a=b");
+    assertThat(create.exit()).isEqualTo(1);
+    assertThat(create.err()).contains("configmaps is forbidden: User \"system:serviceaccount:default:reader\" "
+        + "cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\"");
+    Result label = kubectl("--token", token, "label", "pod", "box", "tampered=yes");
+    assertThat(label.exit()).isEqualTo(1);
+    assertThat(label.err()).contains("pods \"box\" is forbidden: User \"system:serviceaccount:default:reader\" "
+        + "cannot patch resource \"pods\" in API group \"\" in the namespace \"default\"");
+    view.sync().get(30, TimeUnit.SECONDS);
+    assertThat(view.get(box)).as("the pod is still there").isNotNull();
+    assertThat(Meta.resourceVersion(view.get(box))).as("and unchanged").isEqualTo(rv);
+    assertThat(Meta.deletionTimestamp(view.get(box))).isNull();
+    assertThat(view.get(ResourceRegistry.kubernetes().byGroupResource("configmaps").orElseThrow()
+        .key("default", "robot-cm"))).as("no configmap").isNull();
+    assertThat(view.position().encode()).as("no write at all reached the history").isEqualTo(position);
+    assertThat(kubectl("--token", token, "auth", "can-i", "create", "pods").out().trim()).isEqualTo("no");
+    Result whoami = kubectl("--token", token, "auth", "whoami");
+    assertThat(whoami.exit()).as(whoami.err()).isZero();
+    assertThat(whoami.out()).containsPattern("(?m)^Username\\s+system:serviceaccount:default:reader$")
+        .containsPattern("(?m)^Groups\\s+\\[system:serviceaccounts system:serviceaccounts:default "
+            + "system:authenticated\\]$");
+    Result secrets = kubectl("--token", token, "get", "secrets");
+    assertThat(secrets.exit()).isEqualTo(1);
+    assertThat(secrets.err()).contains("Error from server (Forbidden): secrets is forbidden: User "
+        + "\"system:serviceaccount:default:reader\" cannot list resource \"secrets\" in API group \"\" in the "
+        + "namespace \"default\"");
+    Result canGet = kubectl("--token", token, "auth", "can-i", "get", "pods");
+    assertThat(canGet.exit()).as(canGet.err()).isZero();
+    assertThat(canGet.out().trim()).isEqualTo("yes");
+    Result canDelete = kubectl("--token", token, "auth", "can-i", "delete", "pods");
+    assertThat(canDelete.exit()).isEqualTo(1);
+    assertThat(canDelete.out().trim()).isEqualTo("no");
+    Result list = kubectl("--token", token, "auth", "can-i", "--list");
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out()).containsPattern("(?m)^pods\\s+\\[\\]\\s+\\[\\]\\s+\\[get list\\]")
+        .containsPattern("selfsubjectaccessreviews.authorization.k8s.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]")
+        .doesNotContain("*.*");
+    Result otherNs = kubectl("--token", token, "get", "pods", "-n", "team");
+    assertThat(otherNs.exit()).isEqualTo(1);
+    assertThat(otherNs.err()).contains("cannot list resource \"pods\" in API group \"\" in the namespace \"team\"");
+  }
+
+  @Test
+  @Order(15)
+  void bogusAndStaleTokensAreUnauthorized() throws Exception {
+    Result bogus = kubectl("--token", "bogus", "get", "pods");
+    assertThat(bogus.exit()).isEqualTo(1);
+    assertThat(bogus.err()).contains("error: You must be logged in to the server");
+    String token = ok("create", "token", "reader", "--duration=15m").out().trim();
+    assertThat(ok("--token", token, "auth", "can-i", "list", "pods").out().trim()).isEqualTo("yes");
+    // a new ServiceAccount of the same name has another uid: the old token names the one deleted
+    ok("delete", "serviceaccount", "reader");
+    ok("create", "serviceaccount", "reader");
+    Result stale = kubectl("--token", token, "get", "pods");
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.err()).contains("error: You must be logged in to the server");
+    Result missing = kubectl("create", "token", "nobody");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("error: failed to create token: serviceaccounts \"nobody\" not found");
   }
 }

@@ -17,7 +17,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A real cluster in the test JVM: embedded KRaft broker, schema registry, topics, the store and one
@@ -26,6 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
 public final class TestCluster implements AutoCloseable {
   public static final int PARTITIONS = 3;
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final String REGISTRY_TOPIC = "kafkube._schemas";
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   public final TopicCatalog topics;
@@ -37,8 +46,9 @@ public final class TestCluster implements AutoCloseable {
       EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start();
       running.push(kafka);
       bootstrap = kafka.bootstrapServers();
+      createAndAwait(kafka.clientProperties(), REGISTRY_TOPIC);
       SchemaRegistryServer registry = SchemaRegistryServer.startAndWait(
-          RegistryConfig.builder(bootstrap, "kafkube._schemas").port(0).build(), TIMEOUT);
+          RegistryConfig.builder(bootstrap, REGISTRY_TOPIC).port(0).build(), TIMEOUT);
       running.push(registry);
       CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(registry.url());
       topics = KafkubeTopics.catalog(KafkubeTopics.DEFAULT_PREFIX, PARTITIONS, s -> AvroSerde.generic(client, s, false));
@@ -60,6 +70,32 @@ public final class TestCluster implements AutoCloseable {
     } catch (Exception | Error e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Creates the registry's topic (1 partition, compacted, as the registry would) and waits until the
+   * broker describes it. The registry describes its topic right after creating it, and a fresh
+   * KRaft broker sometimes answers that describe with UnknownTopicOrPartition; with the topic
+   * already there, the registry finds it instead of racing the broker's metadata.
+   */
+  private static void createAndAwait(Properties client, String topic) throws Exception {
+    try (Admin admin = Admin.create(client)) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+          .all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (true) {
+        try {
+          admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(20);
+        }
+      }
     }
   }
 

@@ -46,6 +46,48 @@ public record Attributes(User user, String verb, boolean resourceRequest, String
    * verb is the lowercase method.
    */
   public static Attributes of(User user, String method, String path, boolean watch) {
+    return of(user, method, path, watch, null);
+  }
+
+  /**
+   * As {@link #of(User, String, String, boolean)}; a list or watch whose {@code fieldSelector} pins
+   * {@code metadata.name} is authorized with that name, as kube-apiserver does (so that a rule with
+   * {@code resourceNames} allows watching its objects one by one).
+   */
+  public static Attributes of(User user, String method, String path, boolean watch, String fieldSelector) {
+    Attributes a = parse(user, method, path, watch);
+    if (a.resourceRequest() && a.name().isEmpty() && (a.verb().equals("list") || a.verb().equals("watch"))) {
+      String name = selectedName(fieldSelector);
+      if (name != null) {
+        return resource(user, a.verb(), a.apiGroup(), a.namespace(), a.resource(), a.subresource(), name);
+      }
+    }
+    return a;
+  }
+
+  /** The name a field selector requires exactly ({@code metadata.name=x} or {@code ==}), if a valid one. */
+  static String selectedName(String fieldSelector) {
+    if (fieldSelector == null || fieldSelector.isBlank()) {
+      return null;
+    }
+    for (String term : fieldSelector.split(",")) {
+      String t = term.trim();
+      if (t.contains("!=")) {
+        continue;
+      }
+      int eq = t.indexOf('=');
+      if (eq <= 0 || !t.substring(0, eq).trim().equals("metadata.name")) {
+        continue;
+      }
+      String value = t.substring(t.startsWith("=", eq + 1) ? eq + 2 : eq + 1).trim();
+      boolean valid = !value.isEmpty() && !value.equals(".") && !value.equals("..") && !value.contains("/")
+          && !value.contains("%");
+      return valid ? value : null;
+    }
+    return null;
+  }
+
+  private static Attributes parse(User user, String method, String path, boolean watch) {
     List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     String group;
     int at;

@@ -31,8 +31,11 @@ public record Binding(String namespace, String name, String roleKind, String rol
         b.path("roleRef").path("kind").asText(""), b.path("roleRef").path("name").asText(""), subjects);
   }
 
-  /** {@code ClusterRoleBinding "x"} or {@code RoleBinding "x" of ...}, as RBAC's reasons name bindings. */
+  /**
+   * {@code ClusterRoleBinding "x"} or {@code RoleBinding "x/ns"}: name, then namespace, as the reasons
+   * of Kubernetes' RBAC authorizer name bindings.
+   */
   String describe() {
-    return clusterWide() ? "ClusterRoleBinding \"" + name + "\"" : "RoleBinding \"" + namespace + "/" + name + "\"";
+    return clusterWide() ? "ClusterRoleBinding \"" + name + "\"" : "RoleBinding \"" + name + "/" + namespace + "\"";
   }
 }

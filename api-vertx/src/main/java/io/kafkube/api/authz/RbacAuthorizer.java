@@ -52,7 +52,7 @@ public final class RbacAuthorizer {
     for (PolicyRule r : rulesOf(b)) {
       if (r.allows(a)) {
         return Optional.of(Decision.allow("RBAC: allowed by " + b.describe() + " of " + b.roleKind() + " \""
-            + b.roleName() + "\" to " + subject.describe()));
+            + b.roleName() + "\" to " + subject.describe(b.namespace())));
       }
     }
     return Optional.empty();

@@ -42,9 +42,13 @@ public record Subject(String kind, String name, String namespace) {
     return new Subject(n.path("kind").asText(""), n.path("name").asText(""), n.path("namespace").asText(""));
   }
 
-  /** {@code Group "system:masters"}, as RBAC's reasons name subjects. */
-  String describe() {
-    String who = kind.equals(SERVICE_ACCOUNT) ? namespace + "/" + name : name;
+  /**
+   * {@code Group "system:masters"} or {@code ServiceAccount "name/ns"} (the binding's namespace when the
+   * subject has none), as the reasons of Kubernetes' RBAC authorizer name subjects.
+   */
+  String describe(String bindingNamespace) {
+    String ns = namespace == null || namespace.isEmpty() ? bindingNamespace : namespace;
+    String who = kind.equals(SERVICE_ACCOUNT) ? name + "/" + ns : name;
     return kind + " \"" + who + "\"";
   }
 }

@@ -1,16 +1,31 @@
 package io.kafkube.api.authz;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkube.api.http.Json;
 import io.kafkube.api.view.StateView;
+import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
 
-/** Roles and bindings read from the API server's own view of the state. */
+/**
+ * Roles and bindings read from the API server's own view of the state. Each object is converted
+ * once: the parsed form is kept with the record it came from and reused while the view still holds
+ * that same record (the view replaces a record on every change).
+ */
 public final class ViewRbacSource implements RbacSource {
   private static final String GROUP = "rbac.authorization.k8s.io";
+  /** Past this many cached objects (deleted ones included) the cache starts over. */
+  private static final int MAX_CACHED = 50_000;
+
+  private record Parsed(GenericRecord source, Object value) {}
+
+  private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
 
   private final StateView view;
   private final ResourceType roles;
@@ -43,7 +58,7 @@ public final class ViewRbacSource implements RbacSource {
   private List<Binding> bindings(ResourceType type, String namespace) {
     List<Binding> out = new ArrayList<>();
     for (GenericRecord r : view.list(type, namespace, x -> true, null, 0).items()) {
-      out.add(Binding.fromJson(Json.object(r)));
+      out.add(parsed(type, r, Binding::fromJson));
     }
     return out;
   }
@@ -60,6 +75,20 @@ public final class ViewRbacSource implements RbacSource {
 
   private Optional<List<PolicyRule>> rules(ResourceType type, String namespace, String name) {
     GenericRecord r = view.get(type.key(namespace, name));
-    return r == null ? Optional.empty() : Optional.of(PolicyRule.fromRole(Json.object(r)));
+    return r == null ? Optional.empty() : Optional.of(parsed(type, r, PolicyRule::fromRole));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T parsed(ResourceType type, GenericRecord r, Function<JsonNode, T> parse) {
+    String key = type.key(type.namespaced() ? Meta.namespace(r) : null, Meta.name(r)).toString();
+    Parsed p = cache.get(key);
+    if (p == null || p.source() != r) {
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+      p = new Parsed(r, parse.apply(Json.object(r)));
+      cache.put(key, p);
+    }
+    return (T) p.value();
   }
 }

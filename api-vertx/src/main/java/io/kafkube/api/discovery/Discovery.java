@@ -24,6 +24,21 @@ public final class Discovery {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+  /** A resource that is served but not stored (a review): create only, cluster-scoped. */
+  public record CreateOnly(String group, String plural, String singular, String kind) {}
+
+  /**
+   * {@code authentication.k8s.io/v1}: what {@code kubectl auth whoami} posts, and
+   * {@code authorization.k8s.io/v1}: what {@code kubectl auth can-i} posts.
+   */
+  public static final List<CreateOnly> CREATE_ONLY = List.of(
+      new CreateOnly("authentication.k8s.io", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview"),
+      new CreateOnly("authorization.k8s.io", "selfsubjectaccessreviews", "selfsubjectaccessreview",
+          "SelfSubjectAccessReview"),
+      new CreateOnly("authorization.k8s.io", "selfsubjectrulesreviews", "selfsubjectrulesreview",
+          "SelfSubjectRulesReview"));
+  private static final List<String> CREATE = List.of("create");
+
   private final ResourceRegistry registry;
   private final Map<String, List<ResourceType>> byGroup = new LinkedHashMap<>();
 
@@ -36,11 +51,19 @@ public final class Discovery {
 
   /** Whether {@code group}/{@code version} is served. */
   public boolean serves(String group, String version) {
-    return byGroup.containsKey(group) && "v1".equals(version);
+    return (byGroup.containsKey(group) || !createOnly(group).isEmpty()) && "v1".equals(version);
   }
 
   public boolean servesGroup(String group) {
-    return !group.isEmpty() && byGroup.containsKey(group);
+    return !group.isEmpty() && (byGroup.containsKey(group) || !createOnly(group).isEmpty());
+  }
+
+  private static List<CreateOnly> createOnly(String group) {
+    return CREATE_ONLY.stream().filter(c -> c.group().equals(group)).toList();
+  }
+
+  private static List<String> createOnlyGroups() {
+    return CREATE_ONLY.stream().map(CreateOnly::group).distinct().toList();
   }
 
   /** {@code GET /api}, legacy. */
@@ -64,6 +87,9 @@ public final class Discovery {
       if (!g.isEmpty()) {
         groups.add(groupNode(g));
       }
+    }
+    for (String g : createOnlyGroups()) {
+      groups.add(groupNode(g));
     }
     return n;
   }
@@ -118,11 +144,23 @@ public final class Discovery {
           sr.put("kind", "Scale");
         } else if (s == Subresource.BINDING) {
           sr.put("kind", "Binding");
+        } else if (s == Subresource.TOKEN) {
+          sr.put("group", "authentication.k8s.io");
+          sr.put("version", "v1");
+          sr.put("kind", "TokenRequest");
         } else {
           sr.put("kind", t.kind());
         }
         strings(sr.putArray("verbs"), s.verbs());
       }
+    }
+    for (CreateOnly c : createOnly(group)) {
+      ObjectNode r = rs.addObject();
+      r.put("name", c.plural());
+      r.put("singularName", c.singular());
+      r.put("namespaced", false);
+      r.put("kind", c.kind());
+      strings(r.putArray("verbs"), CREATE);
     }
     return n;
   }
@@ -168,9 +206,28 @@ public final class Discovery {
               case SCALE -> gvk("autoscaling", "Scale");
               case BINDING -> gvk("", "Binding");
               case STATUS -> gvk(t.group(), t.kind());
+              case TOKEN -> gvk("authentication.k8s.io", "TokenRequest");
             });
             strings(sr.putArray("verbs"), s.verbs());
           }
+        }
+      }
+    }
+    if (!core) {
+      for (String group : createOnlyGroups()) {
+        ObjectNode g = items.addObject();
+        g.putObject("metadata").put("name", group);
+        ObjectNode v = g.putArray("versions").addObject();
+        v.put("version", "v1");
+        v.put("freshness", "Current");
+        ArrayNode rs = v.putArray("resources");
+        for (CreateOnly c : createOnly(group)) {
+          ObjectNode r = rs.addObject();
+          r.put("resource", c.plural());
+          r.set("responseKind", gvk(group, c.kind()));
+          r.put("scope", "Cluster");
+          r.put("singularResource", c.singular());
+          strings(r.putArray("verbs"), CREATE);
         }
       }
     }

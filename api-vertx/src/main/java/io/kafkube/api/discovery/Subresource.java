@@ -10,7 +10,9 @@ import java.util.Set;
 public enum Subresource {
   STATUS("status", List.of("get", "patch", "update")),
   SCALE("scale", List.of("get", "patch", "update")),
-  BINDING("binding", List.of("create"));
+  BINDING("binding", List.of("create")),
+  /** {@code serviceaccounts/<name>/token}: TokenRequest. */
+  TOKEN("token", List.of("create"));
 
   private static final Set<String> SCALABLE = Set.of("Deployment", "ReplicaSet", "StatefulSet");
 
@@ -30,7 +32,10 @@ public enum Subresource {
     return verbs;
   }
 
-  /** The subresources of a kind: status when it has a status, scale for workloads, binding for pods. */
+  /**
+   * The subresources of a kind: status when it has a status, scale for workloads, binding for pods,
+   * token for service accounts.
+   */
   public static List<Subresource> of(ResourceType type) {
     List<Subresource> out = new ArrayList<>();
     if (KafkubeSchemas.kind(type).getField("status") != null) {
@@ -41,6 +46,9 @@ public enum Subresource {
     }
     if (type.kind().equals("Pod")) {
       out.add(BINDING);
+    }
+    if (type.kind().equals("ServiceAccount") && type.group().isEmpty()) {
+      out.add(TOKEN);
     }
     return out;
   }

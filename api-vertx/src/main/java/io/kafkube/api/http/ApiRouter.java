@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Every route of the API server, wired in one place: unauthenticated {@code /version} and health
- * checks, then authentication, discovery, OpenAPI and the resource paths, whose verbs map to one
- * {@link ResourceHandlers} method each. Failures go to the one {@link ErrorHandler}.
+ * checks, then authentication and authorization of every other request, discovery, OpenAPI, the
+ * access reviews and the resource paths, whose verbs map to one {@link ResourceHandlers} (or
+ * {@link TokenRequests}) method each. Failures go to the one {@link ErrorHandler}.
  */
 public final class ApiRouter {
   private static final String RESOURCE_PATHS = "/api/v1/.+|/apis/[^/]+/[^/]+/.+";
@@ -29,7 +30,7 @@ public final class ApiRouter {
   private final OpenApiV3 openApi;
   private final Map<Verb, Handler<RoutingContext>> verbs = new EnumMap<>(Verb.class);
 
-  private ApiRouter(StateView view, Discovery discovery, OpenApiV3 openApi, ResourceHandlers h) {
+  private ApiRouter(StateView view, Discovery discovery, OpenApiV3 openApi, ResourceHandlers h, TokenRequests tokens) {
     this.view = view;
     this.discovery = discovery;
     this.openApi = openApi;
@@ -45,12 +46,16 @@ public final class ApiRouter {
     verbs.put(Verb.UPDATE_SCALE, h::updateScale);
     verbs.put(Verb.PATCH_SCALE, h::patchScale);
     verbs.put(Verb.CREATE_BINDING, h::createBinding);
+    verbs.put(Verb.CREATE_TOKEN, tokens::create);
   }
+
+  /** The request handlers of one API server, besides discovery and OpenAPI. */
+  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews) {}
 
   /** The router of one API server. */
   public static Router create(Vertx vertx, StateView view, Discovery discovery, OpenApiV3 openApi,
-      ResourceHandlers handlers, Authenticator authenticator) {
-    ApiRouter r = new ApiRouter(view, discovery, openApi, handlers);
+      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization) {
+    ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens());
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES));
     router.get("/version").handler(r::version);
@@ -59,6 +64,7 @@ public final class ApiRouter {
     router.get("/livez").handler(r::live);
     router.get("/readyz").handler(r::ready);
     router.route().handler(authenticator);
+    router.route().handler(authorization);
     router.get("/api").handler(r::coreGroup);
     router.get("/api/").handler(r::coreGroup);
     router.get("/apis").handler(r::groups);
@@ -68,6 +74,9 @@ public final class ApiRouter {
     router.get("/apis/:group/:version").handler(r::groupResources);
     router.get("/openapi/v3").handler(r::openApiRoot);
     router.getWithRegex("/openapi/v3/(?<doc>.+)").handler(r::openApiDocument);
+    router.post(ReviewHandlers.SELF_REVIEWS).handler(handlers.reviews()::selfReview);
+    router.post(ReviewHandlers.ACCESS_REVIEWS).handler(handlers.reviews()::accessReview);
+    router.post(ReviewHandlers.RULES_REVIEWS).handler(handlers.reviews()::rulesReview);
     router.routeWithRegex(RESOURCE_PATHS).handler(r::resource);
     router.route().last().handler(ctx -> ctx.fail(ApiException.of(404, "NotFound",
         "the server could not find the requested resource")));

@@ -50,6 +50,25 @@ public final class Bodies {
     }
   }
 
+  /**
+   * Parses a JSON, YAML or protobuf body of a kind that is not stored (a review, a TokenRequest),
+   * protobuf being decoded as {@code message}.
+   */
+  public static JsonNode parse(byte[] body, String contentType, com.google.protobuf.Descriptors.Descriptor message) {
+    if (body == null || body.length == 0) {
+      throw ApiException.badRequest("the request body is empty");
+    }
+    String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    try {
+      if (ct.startsWith(ProtobufBodies.CONTENT_TYPE)) {
+        return ProtobufBodies.decode(body, message).json();
+      }
+      return KubeJson.parse(body).json();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("the request body cannot be decoded: " + e.getMessage());
+    }
+  }
+
   /** Decodes a body into an object of {@code type}. */
   public static Decoded decode(byte[] body, String contentType, ResourceType type, FieldValidation validation) {
     Parsed p = parse(body, contentType, type);

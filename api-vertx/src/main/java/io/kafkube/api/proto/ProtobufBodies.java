@@ -48,6 +48,20 @@ public final class ProtobufBodies {
    * @throws IllegalArgumentException when the body is not a Kubernetes protobuf object of that kind
    */
   public static Decoded decode(byte[] body, ResourceType expected) {
+    Descriptor d = ProtoCatalog.kubernetes().find(expected.protoName()).orElse(null);
+    if (d == null) {
+      throw new IllegalArgumentException("protobuf bodies are not supported for " + expected.groupResource());
+    }
+    return decode(body, d);
+  }
+
+  /**
+   * Decodes a protobuf body whose message is {@code d}: how kinds that are not stored (TokenRequest,
+   * SelfSubjectAccessReview, SelfSubjectRulesReview) are read.
+   *
+   * @throws IllegalArgumentException when the body is not a Kubernetes protobuf object of that message
+   */
+  public static Decoded decode(byte[] body, Descriptor d) {
     if (body.length < MAGIC.length || body[0] != MAGIC[0] || body[1] != MAGIC[1] || body[2] != MAGIC[2]
         || body[3] != MAGIC[3]) {
       throw new IllegalArgumentException("provided data does not appear to be a protobuf message, expected prefix "
@@ -61,10 +75,6 @@ public final class ProtobufBodies {
     }
     String apiVersion = unknown.getTypeMeta().getApiVersion();
     String kind = unknown.getTypeMeta().getKind();
-    Descriptor d = ProtoCatalog.kubernetes().find(expected.protoName()).orElse(null);
-    if (d == null) {
-      throw new IllegalArgumentException("protobuf bodies are not supported for " + expected.groupResource());
-    }
     DynamicMessage m;
     try {
       m = DynamicMessage.parseFrom(d, unknown.getRaw());

@@ -99,6 +99,9 @@ public final class WatchSession {
     subscription = sub.handle();
     lastRv = sub.position().encode();
     prepare(response);
+    // Headers go out now, as kube-apiserver flushes them: a client's Watch() call returns on them, and an
+    // empty watch must not look like a hanging request.
+    response.writeHead();
     response.closeHandler(v -> close());
     response.exceptionHandler(e -> close());
     for (GenericRecord obj : sub.initial()) {

@@ -9,6 +9,8 @@ import io.kafkube.api.TestCluster;
 import io.kubernetes.client.proto.Meta.ObjectMeta;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1.ConfigMap;
+import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Authorization;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -34,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The API over HTTPS with Vert.x clients, on a real broker, store and registry: discovery, CRUD,
- * Status bodies, field validation, selectors, pagination, consistent reads, watch, patches and
- * protobuf bodies. The watch window is 8 changes so that 410 Expired can be provoked.
+ * Status bodies, field validation, selectors, pagination, consistent reads, watch, patches,
+ * protobuf bodies, ServiceAccount tokens, RBAC denials and the self reviews. The watch window is 8 changes so that 410 Expired can be provoked.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ApiHandlersTest {
@@ -74,7 +76,12 @@ class ApiHandlersTest {
   record Reply(int code, JsonNode body, List<String> warnings, String contentType) {}
 
   static Reply call(HttpMethod method, String uri, String contentType, Buffer body, String accept) throws Exception {
-    HttpRequest<Buffer> req = client.request(method, uri).bearerTokenAuthentication(token);
+    return callAs(token, method, uri, contentType, body, accept);
+  }
+
+  static Reply callAs(String bearer, HttpMethod method, String uri, String contentType, Buffer body, String accept)
+      throws Exception {
+    HttpRequest<Buffer> req = client.request(method, uri).bearerTokenAuthentication(bearer);
     if (contentType != null) {
       req.putHeader("Content-Type", contentType);
     }
@@ -109,8 +116,12 @@ class ApiHandlersTest {
     HttpResponse<Buffer> v = client.get("/version/").send().toCompletionStage().toCompletableFuture().get();
     assertThat(v.statusCode()).isEqualTo(200);
     assertThat(M.readTree(v.body().getBytes()).path("minor").asText()).isEqualTo("32");
-    assertThat(client.get("/readyz").send().toCompletionStage().toCompletableFuture().get().bodyAsString())
-        .isEqualTo("ok");
+    for (String health : List.of("/readyz", "/livez", "/healthz")) {
+      assertThat(client.get(health).send().toCompletionStage().toCompletableFuture().get().bodyAsString())
+          .as(health).isEqualTo("ok");
+    }
+    assertThat(client.get("/apis").send().toCompletionStage().toCompletableFuture().get().statusCode())
+        .as("discovery needs a token").isEqualTo(401);
     HttpResponse<Buffer> denied = client.get("/api/v1/namespaces").send().toCompletionStage().toCompletableFuture().get();
     assertThat(denied.statusCode()).isEqualTo(401);
     assertThat(M.readTree(denied.body().getBytes()).path("reason").asText()).isEqualTo("Unauthorized");
@@ -485,5 +496,167 @@ class ApiHandlersTest {
     }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(w.response.statusCode()).isEqualTo(200);
     return w;
+  }
+
+  static Buffer protobuf(String apiVersion, String kind, com.google.protobuf.Message m) {
+    Runtime.Unknown unknown = Runtime.Unknown.newBuilder()
+        .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
+        .setRaw(m.toByteString()).setContentType("application/vnd.kubernetes.protobuf").build();
+    return Buffer.buffer(new byte[] {'k', '8', 's', 0}).appendBytes(unknown.toByteArray());
+  }
+
+  static Buffer accessReview(String verb, String resource, String namespace) {
+    return protobuf("authorization.k8s.io/v1", "SelfSubjectAccessReview",
+        V1Authorization.SelfSubjectAccessReview.newBuilder().setSpec(
+            V1Authorization.SelfSubjectAccessReviewSpec.newBuilder().setResourceAttributes(
+                V1Authorization.ResourceAttributes.newBuilder().setVerb(verb).setResource(resource)
+                    .setNamespace(namespace))).build());
+  }
+
+  @Test
+  void tokenRequestsAccessReviewsAndForbiddenOverProtobuf() throws Exception {
+    String proto = "application/vnd.kubernetes.protobuf";
+    String ssar = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+    Reply admin = call(HttpMethod.POST, ssar, proto, accessReview("delete", "secrets", "default"), null);
+    assertThat(admin.code()).isEqualTo(201);
+    assertThat(admin.body().path("status").path("allowed").asBoolean()).isTrue();
+    assertThat(admin.body().path("spec").path("resourceAttributes").path("resource").asText()).isEqualTo("secrets");
+
+    assertThat(send(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts",
+        "{'metadata':{'name':'robot'}}").code()).isEqualTo(201);
+    Buffer tr = protobuf("authentication.k8s.io/v1", "TokenRequest", V1Authentication.TokenRequest.newBuilder()
+        .setSpec(V1Authentication.TokenRequestSpec.newBuilder().setExpirationSeconds(700)).build());
+    Reply issued = call(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts/robot/token", proto, tr, null);
+    assertThat(issued.code()).as(issued.body().toString()).isEqualTo(201);
+    assertThat(issued.body().path("kind").asText()).isEqualTo("TokenRequest");
+    assertThat(issued.body().path("spec").path("expirationSeconds").asLong()).isEqualTo(700);
+    java.time.Instant exp = java.time.Instant.parse(issued.body().path("status").path("expirationTimestamp").asText());
+    assertThat(exp).isBetween(java.time.Instant.now().plusSeconds(600), java.time.Instant.now().plusSeconds(701));
+    String robot = issued.body().path("status").path("token").asText();
+
+    Reply denied = callAs(robot, HttpMethod.GET, "/api/v1/namespaces/default/secrets", null, null, null);
+    assertThat(denied.code()).isEqualTo(403);
+    assertThat(denied.body().path("reason").asText()).isEqualTo("Forbidden");
+    assertThat(denied.body().path("message").asText()).isEqualTo("secrets is forbidden: User "
+        + "\"system:serviceaccount:default:robot\" cannot list resource \"secrets\" in API group \"\" in the "
+        + "namespace \"default\"");
+    assertThat(denied.body().path("details").path("kind").asText()).isEqualTo("secrets");
+    assertThat(denied.body().path("details").has("group")).as("omitted for the core group").isFalse();
+    Reply deniedWrite = callAs(robot, HttpMethod.POST, "/api/v1/namespaces/default/configmaps", "application/json",
+        Buffer.buffer(cm("default", "robot-cm", "").replace('\'', '"')), null);
+    assertThat(deniedWrite.code()).isEqualTo(403);
+    assertThat(deniedWrite.body().path("message").asText()).isEqualTo("configmaps is forbidden: User "
+        + "\"system:serviceaccount:default:robot\" cannot create resource \"configmaps\" in API group \"\" in the "
+        + "namespace \"default\"");
+    assertThat(get("/api/v1/namespaces/default/configmaps/robot-cm").code()).as("nothing was written").isEqualTo(404);
+    assertThat(send(HttpMethod.POST, "/api/v1/namespaces/default/configmaps", cm("default", "kept", "")).code())
+        .isEqualTo(201);
+    String rv = get("/api/v1/namespaces/default/configmaps/kept").body().path("metadata").path("resourceVersion")
+        .asText();
+    Reply deniedDelete = callAs(robot, HttpMethod.DELETE, "/api/v1/namespaces/default/configmaps/kept", null, null,
+        null);
+    assertThat(deniedDelete.code()).isEqualTo(403);
+    assertThat(deniedDelete.body().path("message").asText()).startsWith("configmaps \"kept\" is forbidden: User "
+        + "\"system:serviceaccount:default:robot\" cannot delete resource \"configmaps\"");
+    assertThat(deniedDelete.body().path("details").toString()).isEqualTo("{\"name\":\"kept\",\"kind\":\"configmaps\"}");
+    Reply deniedPatch = callAs(robot, HttpMethod.PATCH, "/api/v1/namespaces/default/configmaps/kept",
+        "application/merge-patch+json", Buffer.buffer("{\"data\":{\"k\":\"changed\"}}"), null);
+    assertThat(deniedPatch.code()).isEqualTo(403);
+    JsonNode kept = get("/api/v1/namespaces/default/configmaps/kept").body();
+    assertThat(kept.path("metadata").path("resourceVersion").asText()).as("unchanged").isEqualTo(rv);
+    assertThat(kept.path("data").path("k").asText()).isEqualTo("v");
+
+    Reply mine = callAs(robot, HttpMethod.POST, ssar, proto, accessReview("list", "secrets", "default"), null);
+    assertThat(mine.code()).isEqualTo(201);
+    assertThat(mine.body().path("status").path("allowed").asBoolean()).isFalse();
+    Reply rules = callAs(robot, HttpMethod.POST, "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "application/json", Buffer.buffer("{\"spec\":{\"namespace\":\"default\"}}"), null);
+    assertThat(rules.code()).isEqualTo(201);
+    assertThat(rules.body().path("status").path("resourceRules").toString()).contains("selfsubjectrulesreviews")
+        .doesNotContain("secrets");
+    assertThat(rules.body().path("status").path("nonResourceRules").toString()).contains("/apis/*");
+    assertThat(callAs(robot, HttpMethod.GET, "/apis/apps/v1", null, null, null).code()).as("discovery").isEqualTo(200);
+    Reply whoami = callAs(robot, HttpMethod.POST, "/apis/authentication.k8s.io/v1/selfsubjectreviews", proto,
+        protobuf("authentication.k8s.io/v1", "SelfSubjectReview", V1Authentication.SelfSubjectReview.newBuilder()
+            .build()), null);
+    assertThat(whoami.code()).as(whoami.body().toString()).isEqualTo(201);
+    assertThat(whoami.body().path("kind").asText()).isEqualTo("SelfSubjectReview");
+    JsonNode userInfo = whoami.body().path("status").path("userInfo");
+    assertThat(userInfo.path("username").asText()).isEqualTo("system:serviceaccount:default:robot");
+    assertThat(userInfo.path("uid").asText()).isEqualTo(get("/api/v1/namespaces/default/serviceaccounts/robot")
+        .body().path("metadata").path("uid").asText());
+    assertThat(userInfo.path("groups").toString()).isEqualTo("[\"system:serviceaccounts\","
+        + "\"system:serviceaccounts:default\",\"system:authenticated\"]");
+
+    Reply noNamespace = callAs(robot, HttpMethod.POST, "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "application/json", Buffer.buffer("{\"spec\":{}}"), null);
+    assertThat(noNamespace.code()).isEqualTo(400);
+    assertThat(noNamespace.body().path("message").asText()).isEqualTo("no namespace on request");
+    Reply neither = callAs(robot, HttpMethod.POST, ssar, "application/json", Buffer.buffer("{\"spec\":{}}"), null);
+    assertThat(neither.code()).isEqualTo(422);
+    assertThat(neither.body().path("message").asText()).contains("exactly one of nonResourceAttributes or "
+        + "resourceAttributes must be specified");
+
+    Reply tooShort = call(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts/robot/token",
+        "application/json", Buffer.buffer("{\"spec\":{\"expirationSeconds\":60}}"), null);
+    assertThat(tooShort.code()).isEqualTo(422);
+    assertThat(tooShort.body().path("message").asText()).contains("may not specify a duration less than 10 minutes");
+
+    assertThat(get("/apis/authorization.k8s.io/v1").body().toString()).contains("selfsubjectaccessreviews")
+        .contains("selfsubjectrulesreviews");
+    assertThat(get("/apis/authentication.k8s.io/v1").body().toString()).contains("selfsubjectreviews");
+    assertThat(get("/api/v1").body().toString()).contains("serviceaccounts/token");
+    Reply agg = call(HttpMethod.GET, "/apis", null, null,
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json");
+    assertThat(agg.body().toString()).contains("\"name\":\"authorization.k8s.io\"")
+        .contains("SelfSubjectAccessReview");
+  }
+
+  static String issueToken(String sa) throws Exception {
+    Reply r = call(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts/" + sa + "/token", "application/json",
+        Buffer.buffer("{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{}}"), null);
+    assertThat(r.code()).as(r.body().toString()).isEqualTo(201);
+    assertThat(r.body().path("spec").path("expirationSeconds").asLong()).isEqualTo(3600);
+    assertThat(r.body().path("spec").path("audiences").toString()).isEqualTo("[\"https://kubernetes.default.svc\"]");
+    return r.body().path("status").path("token").asText();
+  }
+
+  static int whoCan(String bearer) throws Exception {
+    return callAs(bearer, HttpMethod.POST, "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "application/json",
+        Buffer.buffer("{\"spec\":{\"namespace\":\"default\"}}"), null).code();
+  }
+
+  @Test
+  void serviceAccountTokensOfDeletedAccountsOrPastExpiryAreUnauthorized() throws Exception {
+    assertThat(call(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts/ghost/token", "application/json",
+        Buffer.buffer("{}"), null).code()).as("no such ServiceAccount").isEqualTo(404);
+    assertThat(send(HttpMethod.POST, "/api/v1/namespaces/default/serviceaccounts", "{'metadata':{'name':'temp'}}")
+        .code()).isEqualTo(201);
+    String uid = get("/api/v1/namespaces/default/serviceaccounts/temp").body().path("metadata").path("uid").asText();
+    String live = issueToken("temp");
+    assertThat(whoCan(live)).isEqualTo(201);
+    Reply discovery = callAs(live, HttpMethod.POST, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        "application/json",
+        Buffer.buffer("{\"spec\":{\"nonResourceAttributes\":{\"verb\":\"get\",\"path\":\"/apis\"}}}"), null);
+    assertThat(discovery.body().path("status").path("allowed").asBoolean()).isTrue();
+    assertThat(discovery.body().path("status").path("reason").asText()).isEqualTo("RBAC: allowed by ClusterRoleBinding "
+        + "\"system:discovery\" of ClusterRole \"system:discovery\" to Group \"system:authenticated\"");
+
+    // signed with the server's own key, for the live ServiceAccount, but expired an hour ago
+    io.kafkube.api.auth.ServiceAccountTokens past = io.kafkube.api.auth.ServiceAccountTokens.loadOrCreate(
+        dir.resolve("api").resolve("pki"), java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(-2)));
+    String expired = past.issue("default", "temp", uid, io.kafkube.api.auth.ServiceAccountTokens.API_AUDIENCES,
+        Duration.ofHours(1)).token();
+    String fresh = past.issue("default", "temp", uid, io.kafkube.api.auth.ServiceAccountTokens.API_AUDIENCES,
+        Duration.ofHours(3)).token();
+    assertThat(whoCan(fresh)).as("the same key and claims, not expired").isEqualTo(201);
+    Reply stale = callAs(expired, HttpMethod.GET, "/api/v1/namespaces/default/pods", null, null, null);
+    assertThat(stale.code()).isEqualTo(401);
+    assertThat(stale.body().path("reason").asText()).isEqualTo("Unauthorized");
+
+    assertThat(call(HttpMethod.DELETE, "/api/v1/namespaces/default/serviceaccounts/temp", null, null, null).code())
+        .isEqualTo(200);
+    assertThat(whoCan(live)).as("the ServiceAccount is gone").isEqualTo(401);
+    assertThat(whoCan(fresh)).isEqualTo(401);
   }
 }

@@ -45,6 +45,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -434,11 +435,29 @@ public final class KafkaRegistryLog implements AutoCloseable {
           throw e;
         }
       }
-      TopicDescription d = admin.describeTopics(List.of(config.topic())).allTopicNames()
-          .get(30, TimeUnit.SECONDS).get(config.topic());
+      TopicDescription d = describeWhenKnown(admin);
       if (d.partitions().size() != 1) {
         throw new IllegalStateException("registry topic " + config.topic() + " must have exactly 1 partition, has "
             + d.partitions().size());
+      }
+    }
+  }
+
+  /**
+   * A topic just created may not be in the broker's metadata yet: its describe answers
+   * UnknownTopicOrPartition for a moment. Retried until it is known, within 30 s.
+   */
+  private TopicDescription describeWhenKnown(Admin admin) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(config.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+            .get(config.topic());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
       }
     }
   }
