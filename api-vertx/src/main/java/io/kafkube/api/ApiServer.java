@@ -8,6 +8,7 @@ import io.kafkube.api.authz.BootstrapPolicy;
 import io.kafkube.api.authz.RbacAuthorizer;
 import io.kafkube.api.authz.ViewRbacSource;
 import io.kafkube.api.discovery.Discovery;
+import io.kafkube.api.ops.ApiMetrics;
 import io.kafkube.api.http.ApiRouter;
 import io.kafkube.api.http.AuthorizationHandler;
 import io.kafkube.api.http.Bodies;
@@ -118,7 +119,9 @@ public final class ApiServer implements AutoCloseable {
         new OpenApiV3(ResourceRegistry.kubernetes()),
         new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),
             new ReviewHandlers(authorizer, view, clock)),
-        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view));
+        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view),
+        new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount, ApiMetrics.DEFAULT_MAX_READ_ONLY,
+            ApiMetrics.DEFAULT_MAX_MUTATING));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

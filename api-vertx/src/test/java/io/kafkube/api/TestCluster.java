@@ -40,6 +40,7 @@ public final class TestCluster implements AutoCloseable {
   public final TopicCatalog topics;
   public final ApiServer api;
   public final String bootstrap;
+  public final String registryUrl;
 
   private TestCluster(Path dir, ApiConfig base) throws Exception {
     try {
@@ -50,6 +51,7 @@ public final class TestCluster implements AutoCloseable {
       SchemaRegistryServer registry = SchemaRegistryServer.startAndWait(
           RegistryConfig.builder(bootstrap, REGISTRY_TOPIC).port(0).build(), TIMEOUT);
       running.push(registry);
+      registryUrl = registry.url();
       CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(registry.url());
       topics = KafkubeTopics.catalog(KafkubeTopics.DEFAULT_PREFIX, PARTITIONS, s -> AvroSerde.generic(client, s, false));
       try (Admin admin = Admin.create(kafka.clientProperties())) {

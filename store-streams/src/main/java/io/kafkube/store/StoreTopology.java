@@ -1,5 +1,6 @@
 package io.kafkube.store;
 
+import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.resource.ObjectKey;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.topic.TopicCatalog;
@@ -47,8 +48,9 @@ public final class StoreTopology {
     t.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(CommandProcessor.OBJECTS_STORE), Serdes.String(), objects), PROCESSOR);
 
-    TopicNameExtractor<String, GenericRecord> stateTopic = (key, value, ctx) ->
-        topics.state(ObjectKey.parse(key, registry)
+    String kvTopic = topics.kv().name();
+    TopicNameExtractor<String, GenericRecord> stateTopic = (key, value, ctx) -> KeyValues.isRawKey(key) ? kvTopic
+        : topics.state(ObjectKey.parse(key, registry)
             .orElseThrow(() -> new IllegalStateException("not an object key: " + key)).type()).name();
     t.addSink(CommandProcessor.STATE_SINK, stateTopic, Serdes.String().serializer(), values, PROCESSOR);
     t.addSink(CommandProcessor.HISTORY_SINK, topics.history().name(), Serdes.String().serializer(), values,

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.kafkube.api.ops.ApiMetrics;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.EnumMap;
 import java.util.Map;
@@ -54,10 +55,21 @@ public final class ApiRouter {
 
   /** The router of one API server. */
   public static Router create(Vertx vertx, StateView view, Discovery discovery, OpenApiV3 openApi,
-      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization) {
+      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics) {
     ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens());
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES));
+    router.route().handler(metrics::measure);
+    // A WebSocket watch has no body to read, and stays unread until the watch upgrades it, whatever
+    // authentication waits for.
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES);
+    router.route().handler(ctx -> {
+      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.get("/version").handler(r::version);
     router.get("/version/").handler(r::version);
     router.get("/healthz").handler(r::live);
@@ -65,6 +77,7 @@ public final class ApiRouter {
     router.get("/readyz").handler(r::ready);
     router.route().handler(authenticator);
     router.route().handler(authorization);
+    router.get("/metrics").handler(metrics::scrape);
     router.get("/api").handler(r::coreGroup);
     router.get("/api/").handler(r::coreGroup);
     router.get("/apis").handler(r::groups);

@@ -13,6 +13,7 @@ import io.kafkube.api.view.ResourceExpiredException;
 import io.kafkube.api.view.StateView;
 import io.kafkube.api.watch.WatchFilter;
 import io.kafkube.api.watch.WatchSession;
+import io.kafkube.api.watch.WatchSink;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
@@ -120,13 +121,20 @@ public final class ResourceHandlers {
         Params.wantsTable(ctx) ? tables : null, Params.include(ctx), Params.bool(ctx, "allowWatchBookmarks"),
         sendInitial, timeout, bookmarkInterval, 10_000);
     Future<Void> ready = rv == null ? readPoint(ctx) : Future.succeededFuture();
-    ready.onSuccess(v -> {
-      try {
-        WatchSession.start(ctx.vertx().getOrCreateContext(), ctx.response(), view, options, start);
-      } catch (ResourceExpiredException e) {
-        WatchSession.expired(ctx.response(), e.getMessage());
-      }
-    }).onFailure(ctx::fail);
+    boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
+    ready.compose(v -> upgrade ? ctx.request().toWebSocket().map(WatchSink::webSocket)
+            : Future.succeededFuture(WatchSink.chunked(ctx.response())))
+        .onSuccess(sink -> {
+          try {
+            WatchSession.start(ctx.vertx().getOrCreateContext(), sink, view, options, start);
+          } catch (ResourceExpiredException e) {
+            WatchSession.expired(sink, e.getMessage());
+          }
+        }).onFailure(e -> {
+          if (!ctx.response().ended()) {
+            ctx.fail(e);
+          }
+        });
   }
 
   private WatchSession.Start startOf(String rv, boolean sendInitial) {

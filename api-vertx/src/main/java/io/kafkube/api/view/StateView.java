@@ -1,5 +1,6 @@
 package io.kafkube.api.view;
 
+import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ObjectKey;
 import io.kafkube.schemas.resource.ResourceRegistry;
@@ -495,6 +496,9 @@ public final class StateView implements AutoCloseable {
     GenericRecord change = decodeChange(r);
     if (change == null || r.key() == null) {
       return;
+    }
+    if (KeyValues.isRawKey(r.key())) {
+      return; // an etcd key outside /registry/ (the etcd endpoint's): not a Kubernetes object
     }
     ObjectKey key = ObjectKey.parse(r.key(), registry).orElse(null);
     if (key == null || !objects.containsKey(key.type())) {

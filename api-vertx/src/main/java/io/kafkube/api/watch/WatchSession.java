@@ -12,7 +12,6 @@ import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceType;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open watch: a chunked response of newline-delimited {@code {"type":…,"object":…}} events.
+ * One open watch: {@code {"type":…,"object":…}} events, newline-delimited in a chunked response or one per
+ * WebSocket message (see {@link WatchSink}).
  * Changes arrive on the view's thread and are only queued there; they are filtered, rendered and
  * written on the request's Vert.x context. The session ends at its timeout, when the client goes,
  * or when the client reads too slowly to keep up ({@code maxQueued}).
@@ -40,7 +40,7 @@ public final class WatchSession {
   public record Start(boolean initial, Position position, long revision) {}
 
   private final Context context;
-  private final HttpServerResponse response;
+  private final WatchSink response;
   private final StateView view;
   private final Options options;
   private final ConcurrentLinkedQueue<ViewEvent> queue = new ConcurrentLinkedQueue<>();
@@ -52,7 +52,7 @@ public final class WatchSession {
   private long bookmarkTimer = -1;
   private volatile String lastRv;
 
-  private WatchSession(Context context, HttpServerResponse response, StateView view, Options options) {
+  private WatchSession(Context context, WatchSink response, StateView view, Options options) {
     this.context = context;
     this.response = response;
     this.view = view;
@@ -65,7 +65,7 @@ public final class WatchSession {
    * @throws ResourceExpiredException when {@code start} is older than the view's window (the caller
    *     answers with an ERROR 410 event)
    */
-  public static WatchSession start(Context context, HttpServerResponse response, StateView view, Options options,
+  public static WatchSession start(Context context, WatchSink response, StateView view, Options options,
       Start start) throws ResourceExpiredException {
     WatchSession s = new WatchSession(context, response, view, options);
     s.open(start);
@@ -73,7 +73,7 @@ public final class WatchSession {
   }
 
   /** Writes the one ERROR event of a watch that cannot start and ends the response. */
-  public static void expired(HttpServerResponse response, String message) {
+  public static void expired(WatchSink response, String message) {
     ObjectNode status = JSON.createObjectNode();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
@@ -82,15 +82,9 @@ public final class WatchSession {
     status.put("message", message);
     status.put("reason", "Expired");
     status.put("code", 410);
-    prepare(response);
-    response.end(line("ERROR", status));
-  }
-
-  private static void prepare(HttpServerResponse response) {
-    response.setStatusCode(200);
-    response.putHeader("Content-Type", "application/json");
-    response.putHeader("Cache-Control", "no-cache, private");
-    response.setChunked(true);
+    response.open();
+    response.event(event("ERROR", status));
+    response.end();
   }
 
   private void open(Start start) throws ResourceExpiredException {
@@ -98,12 +92,10 @@ public final class WatchSession {
         start.initial(), start.position(), start.revision(), this::offer);
     subscription = sub.handle();
     lastRv = sub.position().encode();
-    prepare(response);
     // Headers go out now, as kube-apiserver flushes them: a client's Watch() call returns on them, and an
     // empty watch must not look like a hanging request.
-    response.writeHead();
-    response.closeHandler(v -> close());
-    response.exceptionHandler(e -> close());
+    response.open();
+    response.onClose(this::close);
     for (GenericRecord obj : sub.initial()) {
       write("ADDED", KubeJson.toJson(obj));
     }
@@ -191,15 +183,15 @@ public final class WatchSession {
     if (closed.get()) {
       return;
     }
-    response.write(line(type, obj));
+    response.event(event(type, obj));
   }
 
-  private static Buffer line(String type, ObjectNode obj) {
+  private static Buffer event(String type, ObjectNode obj) {
     ObjectNode ev = JSON.createObjectNode();
     ev.put("type", type);
     ev.set("object", obj);
     try {
-      return Buffer.buffer(JSON.writeValueAsBytes(ev)).appendString("\n");
+      return Buffer.buffer(JSON.writeValueAsBytes(ev));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -223,9 +215,7 @@ public final class WatchSession {
     if (bookmarkTimer >= 0) {
       context.owner().cancelTimer(bookmarkTimer);
     }
-    if (!response.ended() && !response.closed()) {
-      response.end();
-    }
+    response.end();
   }
 
   /** The resourceVersion of the last event sent (for logs). */

@@ -33,10 +33,16 @@ public final class EnvelopeSchemas {
         .symbols("CREATE", "UPDATE", "UPDATE_STATUS", "DELETE", "BIND");
 
     Schema keyValue = SchemaBuilder.record("KeyValue").namespace(NAMESPACE)
-        .doc("A raw etcd-style entry: value bytes and the lease it is attached to.")
+        .doc("A raw etcd-style entry: value bytes, the lease it is attached to, and its etcd revisions.")
         .fields()
         .name("value").type().bytesType().noDefault()
         .name("lease").type().optional().longType()
+        .name("createRevision").doc("the revision that created the key (etcd create_revision); set by the store")
+        .type().longType().longDefault(0L)
+        .name("modRevision").doc("the revision of the last change of the key (etcd mod_revision); set by the store")
+        .type().longType().longDefault(0L)
+        .name("version").doc("how many times the key changed since it was created (etcd version); set by the store")
+        .type().longType().longDefault(0L)
         .endRecord();
 
     Schema userInfo = SchemaBuilder.record("UserInfo").namespace(NAMESPACE)

@@ -35,6 +35,7 @@ public final class TopicCatalog {
   private final Topic<String, GenericRecord> replies;
   private final Topic<String, GenericRecord> assignments;
   private final Topic<byte[], byte[]> schemas;
+  private final Topic<String, GenericRecord> kv;
   private final Map<ResourceType, Topic<String, GenericRecord>> state;
 
   /**
@@ -75,6 +76,7 @@ public final class TopicCatalog {
           partitions, compacted()));
     }
     this.state = Collections.unmodifiableMap(s);
+    this.kv = new Topic<>(prefix + ".state.kv", keys, valueSerde.apply(schemas.keyValue()), partitions, compacted());
   }
 
   /** The name of the commands topic of a cluster, for callers that only need to look it up. */
@@ -130,6 +132,14 @@ public final class TopicCatalog {
     return t;
   }
 
+  /**
+   * The compacted state topic of the raw etcd-style keys (everything outside {@code /registry/}):
+   * key = the etcd key, value = {@code KeyValue}; tombstone on delete.
+   */
+  public Topic<String, GenericRecord> kv() {
+    return kv;
+  }
+
   public Map<ResourceType, Topic<String, GenericRecord>> stateTopics() {
     return state;
   }
@@ -158,6 +168,7 @@ public final class TopicCatalog {
     all.add(replies);
     all.add(assignments);
     all.addAll(state.values());
+    all.add(kv);
     return all;
   }
 
@@ -170,5 +181,10 @@ public final class TopicCatalog {
     Schema reply();
 
     Schema kind(ResourceType type);
+
+    /** The {@code KeyValue} record of the raw etcd-style keys. */
+    default Schema keyValue() {
+      return io.kafkube.schemas.avro.KafkubeSchemas.keyValue();
+    }
   }
 }

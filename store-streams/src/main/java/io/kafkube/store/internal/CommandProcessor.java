@@ -2,12 +2,16 @@ package io.kafkube.store.internal;
 
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Envelopes;
+import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.meta.Meta;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +31,14 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
   private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
   private final Mutations mutations;
+  private final KvMutations kvMutations;
   private final int partitions;
   private ProcessorContext<String, GenericRecord> context;
   private KeyValueStore<String, GenericRecord> objects;
 
   public CommandProcessor(Mutations mutations, int partitions) {
     this.mutations = mutations;
+    this.kvMutations = new KvMutations(partitions);
     this.partitions = partitions;
   }
 
@@ -52,6 +58,10 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
     }
     CommandView cmd = new CommandView(record.value());
     long revision = md.offset() * partitions + md.partition();
+    if (KvMutations.handles(cmd)) {
+      processKeyValues(record, cmd, revision, md.partition());
+      return;
+    }
     Outcome out;
     try {
       out = mutations.apply(cmd, objects::get, revision, md.partition(), record.timestamp());
@@ -79,6 +89,55 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
     }
     long replyRevision = write ? revision : out.success() && out.reply() != null && !cmd.dryRun()
         ? parseRevision(Meta.resourceVersion(out.reply())) : -1;
+    GenericRecord reply = Envelopes.reply(cmd.requestId(), out.code(), replyRevision, out.reply(), out.status(),
+        cmd.replyPartition());
+    context.forward(record.withKey(cmd.requestId()).withValue(reply), REPLIES_SINK);
+  }
+
+  /** Raw etcd-style keys: state.kv, one history Change per changed key, all with the command's revision. */
+  private void processKeyValues(Record<String, GenericRecord> record, CommandView cmd, long revision, int partition) {
+    KvMutations.Result out;
+    try {
+      out = kvMutations.apply(cmd, new KvMutations.Keys() {
+        @Override
+        public GenericRecord get(String key) {
+          return objects.get(key);
+        }
+
+        @Override
+        public List<String> range(String from, String to) {
+          List<String> keys = new ArrayList<>();
+          try (KeyValueIterator<String, GenericRecord> it = objects.range(from, to)) {
+            while (it.hasNext()) {
+              String k = it.next().key;
+              if (to == null || !k.equals(to)) {
+                keys.add(k);
+              }
+            }
+          }
+          return keys;
+        }
+      }, revision, partition);
+    } catch (RuntimeException e) {
+      LOG.warn("Skipping malformed KeyValue command key=[{}] partition=[{}]: {}", record.key(), partition,
+          e.toString());
+      return;
+    }
+    boolean dryRun = cmd.dryRun();
+    if (!dryRun) {
+      for (KvMutations.Change c : out.changes()) {
+        if (c.after() == null) {
+          objects.delete(c.key());
+        } else {
+          objects.put(c.key(), c.after());
+        }
+        context.forward(record.withKey(c.key()).withValue(c.after()), STATE_SINK);
+        GenericRecord change = Envelopes.change(revision, c.verb(), c.key(), KeyValues.RESOURCE, cmd.userRecord(),
+            record.timestamp(), cmd.requestId(), c.before(), c.after());
+        context.forward(record.withKey(c.key()).withValue(change), HISTORY_SINK);
+      }
+    }
+    long replyRevision = out.status() == null && !dryRun ? revision : -1;
     GenericRecord reply = Envelopes.reply(cmd.requestId(), out.code(), replyRevision, out.reply(), out.status(),
         cmd.replyPartition());
     context.forward(record.withKey(cmd.requestId()).withValue(reply), REPLIES_SINK);

@@ -1,0 +1,134 @@
+package io.kafkube.scheduler;
+
+import io.kafkube.scheduler.framework.SchedulingAlgorithm;
+import io.kafkube.scheduler.framework.Volumes;
+import io.kafkube.scheduler.internal.Event;
+import io.kafkube.scheduler.internal.EventSerde;
+import io.kafkube.scheduler.internal.SchedulerProcessor;
+import io.kafkube.scheduler.plugins.DefaultProfile;
+import io.kafkube.schemas.resource.ResourceRegistry;
+import io.kafkube.schemas.resource.ResourceType;
+import io.kafkube.schemas.topic.Topic;
+import io.kafkube.schemas.topic.TopicCatalog;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The scheduler as a Streams topology: {@code state.pods} and {@code state.nodes} → one
+ * single-partition internal topic ({@value #EVENTS}, every event under the key {@value #ROUTE_KEY})
+ * (with {@code state.priorityclasses}, {@code state.poddisruptionbudgets}, {@code state.persistentvolumeclaims}
+ * and {@code state.persistentvolumes}) → the one scheduling task
+ * ({@link SchedulerProcessor}) with its stores → BIND, UPDATE_STATUS, preemption DELETE and Event
+ * CREATE commands on {@code commands}, keyed by object key. With one partition there is one
+ * task: Kafka's assignment of it is the leader election; standby replicas keep its stores warm.
+ */
+public final class SchedulerTopology {
+  /** The internal topic's name suffix: {@code <applicationId>-scheduler-events-repartition}. */
+  public static final String EVENTS = "scheduler-events";
+  public static final String ROUTE_KEY = "scheduler";
+  public static final String PODS_STORE = "scheduler-pods";
+  public static final String NODES_STORE = "scheduler-nodes";
+  public static final String ASSUMED_STORE = "scheduler-assumed";
+  public static final String PRIORITY_CLASSES_STORE = "scheduler-priorityclasses";
+  public static final String PDBS_STORE = "scheduler-poddisruptionbudgets";
+  public static final String CLAIMS_STORE = "scheduler-persistentvolumeclaims";
+  public static final String VOLUMES_STORE = "scheduler-persistentvolumes";
+
+  private SchedulerTopology() {}
+
+  public static Topology build(TopicCatalog topics, SchedulerConfig config) {
+    ResourceRegistry registry = ResourceRegistry.kubernetes();
+    ResourceType podType = registry.byGroupResource("pods").orElseThrow();
+    ResourceType nodeType = registry.byGroupResource("nodes").orElseThrow();
+    Topic<String, GenericRecord> pods = topics.state(podType);
+    Topic<String, GenericRecord> nodes = topics.state(nodeType);
+    Topic<String, GenericRecord> priorityClasses =
+        topics.state(registry.byGroupResource("priorityclasses.scheduling.k8s.io").orElseThrow());
+    Topic<String, GenericRecord> pdbs = topics.state(registry.byGroupResource("poddisruptionbudgets.policy").orElseThrow());
+    Topic<String, GenericRecord> claims = topics.state(registry.byGroupResource("persistentvolumeclaims").orElseThrow());
+    Topic<String, GenericRecord> volumes = topics.state(registry.byGroupResource("persistentvolumes").orElseThrow());
+    Topic<String, GenericRecord> commands = topics.commands();
+    EventSerde events = new EventSerde(Map.of(
+        Event.Kind.POD, new EventSerde.Source(pods.valueSerde(), pods.name()),
+        Event.Kind.NODE, new EventSerde.Source(nodes.valueSerde(), nodes.name()),
+        Event.Kind.PRIORITY_CLASS, new EventSerde.Source(priorityClasses.valueSerde(), priorityClasses.name()),
+        Event.Kind.POD_DISRUPTION_BUDGET, new EventSerde.Source(pdbs.valueSerde(), pdbs.name()),
+        Event.Kind.PERSISTENT_VOLUME_CLAIM, new EventSerde.Source(claims.valueSerde(), claims.name()),
+        Event.Kind.PERSISTENT_VOLUME, new EventSerde.Source(volumes.valueSerde(), volumes.name())));
+
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PODS_STORE),
+        Serdes.String(), pods.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODES_STORE),
+        Serdes.String(), nodes.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ASSUMED_STORE),
+        Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRIORITY_CLASSES_STORE),
+        Serdes.String(), priorityClasses.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PDBS_STORE),
+        Serdes.String(), pdbs.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE),
+        Serdes.String(), claims.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOLUMES_STORE),
+        Serdes.String(), volumes.valueSerde()));
+
+    KStream<String, Event> podEvents = builder
+        .stream(pods.name(), Consumed.with(pods.keySerde(), pods.valueSerde()).withName("pods-source"))
+        .filter((k, v) -> k != null, Named.as("pods-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.POD, k, v)), Named.as("pods-to-scheduler"));
+    KStream<String, Event> nodeEvents = builder
+        .stream(nodes.name(), Consumed.with(nodes.keySerde(), nodes.valueSerde()).withName("nodes-source"))
+        .filter((k, v) -> k != null, Named.as("nodes-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.NODE, k, v)), Named.as("nodes-to-scheduler"));
+
+    KStream<String, Event> classEvents = builder
+        .stream(priorityClasses.name(), Consumed.with(priorityClasses.keySerde(), priorityClasses.valueSerde())
+            .withName("priorityclasses-source"))
+        .filter((k, v) -> k != null, Named.as("priorityclasses-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PRIORITY_CLASS, k, v)),
+            Named.as("priorityclasses-to-scheduler"));
+    KStream<String, Event> pdbEvents = builder
+        .stream(pdbs.name(), Consumed.with(pdbs.keySerde(), pdbs.valueSerde()).withName("pdbs-source"))
+        .filter((k, v) -> k != null, Named.as("pdbs-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.POD_DISRUPTION_BUDGET, k, v)),
+            Named.as("pdbs-to-scheduler"));
+    KStream<String, Event> claimEvents = builder
+        .stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName("claims-source"))
+        .filter((k, v) -> k != null, Named.as("claims-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PERSISTENT_VOLUME_CLAIM, k, v)),
+            Named.as("claims-to-scheduler"));
+    KStream<String, Event> volumeEvents = builder
+        .stream(volumes.name(), Consumed.with(volumes.keySerde(), volumes.valueSerde()).withName("volumes-source"))
+        .filter((k, v) -> k != null, Named.as("volumes-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PERSISTENT_VOLUME, k, v)),
+            Named.as("volumes-to-scheduler"));
+
+    SchedulerProcessor.Settings settings = config.processorSettings();
+    podEvents.merge(nodeEvents, Named.as("pods-and-nodes"))
+        .merge(classEvents, Named.as("and-priorityclasses"))
+        .merge(pdbEvents, Named.as("and-pdbs"))
+        .merge(claimEvents, Named.as("and-claims"))
+        .merge(volumeEvents, Named.as("and-volumes"))
+        .repartition(Repartitioned.<String, Event>as(EVENTS)
+            .withKeySerde(Serdes.String()).withValueSerde(events).withNumberOfPartitions(1))
+        .process(() -> {
+          Volumes view = new Volumes();
+          return new SchedulerProcessor(
+              new SchedulingAlgorithm(DefaultProfile.create(view), settings.percentageOfNodesToScore()), view, settings,
+              PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE, CLAIMS_STORE, VOLUMES_STORE);
+        }, Named.as("scheduler"), PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE,
+            CLAIMS_STORE, VOLUMES_STORE)
+        .to(commands.name(), Produced.with(commands.keySerde(), commands.valueSerde()).withName("commands-sink"));
+    return builder.build();
+  }
+}

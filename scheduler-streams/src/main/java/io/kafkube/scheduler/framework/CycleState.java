@@ -1,0 +1,38 @@
+package io.kafkube.scheduler.framework;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Data of one scheduling cycle (one pod against every node), shared between the plugins so that
+ * what depends only on the pod is computed once per cycle, not once per node.
+ */
+public final class CycleState {
+  private final Map<Key<?>, Object> data = new HashMap<>();
+
+  /** A typed slot; plugins keep their key in a constant. */
+  public static final class Key<T> {
+    private final String name;
+
+    public Key(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** The value in a slot, or null. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Key<T> key) {
+    return (T) data.get(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T computeIfAbsent(Key<T> key, Supplier<T> compute) {
+    return (T) data.computeIfAbsent(key, k -> compute.get());
+  }
+}

@@ -1,0 +1,158 @@
+package io.kafkube.scheduler.framework;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scheduling cycle over the pod and the nodes with their current claims, as kube-scheduler's
+ * generic scheduler runs it: pre-filters over the whole cluster, then the filters on each node (the
+ * first failing filter of a node gives its reasons) starting where the previous cycle stopped and
+ * stopping once {@link #numFeasibleNodesToFind} feasible nodes are found; then the scores of those
+ * nodes; the highest weighted total wins, ties to the first found, so the choice is deterministic
+ * for a given sequence of cycles.
+ */
+public final class SchedulingAlgorithm {
+  /** kube-scheduler's minFeasibleNodesToFind. */
+  public static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+  /** kube-scheduler's minFeasibleNodesPercentageToFind. */
+  public static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+  private final Profile profile;
+  private final int percentageOfNodesToScore;
+  private int nextStartNodeIndex;
+
+  public SchedulingAlgorithm(Profile profile) {
+    this(profile, 0);
+  }
+
+  /** @param percentageOfNodesToScore 0 for kube-scheduler's adaptive default; 100 (or more) to score all nodes */
+  public SchedulingAlgorithm(Profile profile, int percentageOfNodesToScore) {
+    if (percentageOfNodesToScore < 0) {
+      throw new IllegalArgumentException("percentageOfNodesToScore must not be negative");
+    }
+    this.profile = profile;
+    this.percentageOfNodesToScore = percentageOfNodesToScore;
+  }
+
+  public Profile profile() {
+    return profile;
+  }
+
+  /**
+   * How many feasible nodes a cycle looks for before it stops filtering (kube-scheduler's
+   * numFeasibleNodesToFind): all of a cluster under 100 nodes; else the percentage (0 meaning
+   * {@code max(5, 50 - nodes/125)}) of the nodes, at least 100.
+   */
+  public static int numFeasibleNodesToFind(int percentage, int numAllNodes) {
+    if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND || percentage >= 100) {
+      return numAllNodes;
+    }
+    if (percentage == 0) {
+      percentage = 50 - numAllNodes / 125;
+      if (percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) {
+        percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+      }
+    }
+    int numNodes = (int) ((long) numAllNodes * percentage / 100);
+    return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
+  }
+
+  public ScheduleResult schedule(PodInfo pod, List<NodeInfo> nodes) {
+    CycleState state = new CycleState();
+    int n = nodes.size();
+    Map<String, Integer> reasons = new HashMap<>();
+    for (FilterPlugin f : profile.filters()) {
+      if (f instanceof PreFilterPlugin pre) {
+        Status s = pre.preFilter(state, pod, nodes);
+        if (!s.isSuccess()) {
+          Map<String, Status> failures = new LinkedHashMap<>();
+          for (NodeInfo node : nodes) {
+            failures.put(node.name(), s);
+          }
+          for (String r : s.reasons()) {
+            reasons.merge(r, n, Integer::sum);
+          }
+          return new ScheduleResult(null, n, reasons, failures);
+        }
+      }
+    }
+    int wanted = numFeasibleNodesToFind(percentageOfNodesToScore, n);
+    List<NodeInfo> feasible = new ArrayList<>(Math.min(wanted, n));
+    Map<String, Status> failures = new HashMap<>();
+    int start = n == 0 ? 0 : nextStartNodeIndex % n;
+    int processed = 0;
+    for (int i = 0; i < n && feasible.size() < wanted; i++) {
+      NodeInfo node = nodes.get((start + i) % n);
+      processed++;
+      Status failed = filter(state, pod, node);
+      if (failed == null) {
+        feasible.add(node);
+      } else {
+        failures.put(node.name(), failed);
+        for (String r : failed.reasons()) {
+          reasons.merge(r, 1, Integer::sum);
+        }
+      }
+    }
+    nextStartNodeIndex = n == 0 ? 0 : (start + processed) % n;
+    if (feasible.isEmpty()) {
+      return new ScheduleResult(null, n, reasons, failures);
+    }
+    if (feasible.size() == 1) {
+      return ScheduleResult.placed(feasible.get(0).name(), n);
+    }
+    long[] total = score(state, pod, feasible, nodes);
+    int best = 0;
+    for (int i = 1; i < total.length; i++) {
+      if (total[i] > total[best]) {
+        best = i;
+      }
+    }
+    return ScheduleResult.placed(feasible.get(best).name(), n);
+  }
+
+  /** Runs the filters of the profile on one node; null when it passes them all. */
+  public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    for (FilterPlugin f : profile.filters()) {
+      Status s = f.filter(state, pod, node);
+      if (!s.isSuccess()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Runs the pre-filters; the first failing status, or null. */
+  public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
+    for (FilterPlugin f : profile.filters()) {
+      if (f instanceof PreFilterPlugin pre) {
+        Status s = pre.preFilter(state, pod, nodes);
+        if (!s.isSuccess()) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  private long[] score(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> all) {
+    long[] total = new long[feasible.size()];
+    for (Profile.WeightedScore ws : profile.scores()) {
+      if (ws.plugin() instanceof PreScorePlugin pre) {
+        pre.preScore(state, pod, feasible, all);
+      }
+      long[] s = new long[feasible.size()];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = ws.plugin().score(state, pod, feasible.get(i));
+      }
+      ws.plugin().normalize(state, pod, s);
+      for (int i = 0; i < s.length; i++) {
+        total[i] += s[i] * ws.weight();
+      }
+    }
+    return total;
+  }
+}

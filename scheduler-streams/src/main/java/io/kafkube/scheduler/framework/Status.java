@@ -1,0 +1,36 @@
+package io.kafkube.scheduler.framework;
+
+import java.util.List;
+
+/**
+ * The outcome of a filter for one node: success, or why the pod does not fit, in kube-scheduler's
+ * words (each reason is counted in the "0/N nodes are available" message).
+ */
+public record Status(Code code, List<String> reasons) {
+  /** As kube-scheduler's framework codes. */
+  public enum Code {
+    SUCCESS,
+    /** The node may fit later, e.g. when pods leave it (preemption could help). */
+    UNSCHEDULABLE,
+    /** Nothing on the node will change this, e.g. a node selector mismatch. */
+    UNSCHEDULABLE_AND_UNRESOLVABLE
+  }
+
+  public static final Status SUCCESS = new Status(Code.SUCCESS, List.of());
+
+  public Status {
+    reasons = List.copyOf(reasons);
+  }
+
+  public static Status unschedulable(String... reasons) {
+    return new Status(Code.UNSCHEDULABLE, List.of(reasons));
+  }
+
+  public static Status unresolvable(String... reasons) {
+    return new Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(reasons));
+  }
+
+  public boolean isSuccess() {
+    return code == Code.SUCCESS;
+  }
+}

@@ -1,0 +1,268 @@
+package io.kafkube.scheduler.plugins;
+
+import io.kafkube.scheduler.framework.CycleState;
+import io.kafkube.scheduler.framework.FilterPlugin;
+import io.kafkube.scheduler.framework.LabelSelector;
+import io.kafkube.scheduler.framework.NodeInfo;
+import io.kafkube.scheduler.framework.PodInfo;
+import io.kafkube.scheduler.framework.PreFilterPlugin;
+import io.kafkube.scheduler.framework.PreScorePlugin;
+import io.kafkube.scheduler.framework.ScorePlugin;
+import io.kafkube.scheduler.framework.SpreadConstraint;
+import io.kafkube.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pod topology spread constraints, as kube-scheduler's PodTopologySpread plugin.
+ *
+ * <p>Filter ({@code whenUnsatisfiable: DoNotSchedule}): over the nodes that carry every hard
+ * constraint's topology key and pass its node inclusion policies, count per domain the pods matching
+ * the constraint's selector in the pod's namespace (terminating pods excluded). A node fits when, for
+ * every constraint, {@code count(node's domain) + (1 if the pod matches its own selector) - global
+ * minimum <= maxSkew}; the global minimum counts as 0 while there are fewer eligible domains than
+ * {@code minDomains}. A node without a constraint's key is ruled out.
+ *
+ * <p>Score ({@code ScheduleAnyway}): per constraint {@code count x log(domains + 2) + maxSkew - 1},
+ * fewer matching pods is better; normalized so the emptiest node scores 100. Feasible nodes without
+ * every key score 0.
+ */
+public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, ScorePlugin, PreScorePlugin {
+  public static final String CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+  public static final String NODE_LABEL_NOT_MATCH = CONSTRAINTS_NOT_MATCH + " (missing required label)";
+  static final String HOSTNAME = "kubernetes.io/hostname";
+
+  private static final CycleState.Key<FilterState> FILTER = new CycleState.Key<>("PodTopologySpread/filter");
+  private static final CycleState.Key<ScoreState> SCORE = new CycleState.Key<>("PodTopologySpread/score");
+
+  /** Per hard constraint: matching pods per domain value, and the smallest count. */
+  static final class FilterState {
+    final List<SpreadConstraint> constraints;
+    final List<Map<String, Integer>> counts = new ArrayList<>();
+    final long[] min;
+
+    FilterState(List<SpreadConstraint> constraints) {
+      this.constraints = constraints;
+      this.min = new long[constraints.size()];
+      for (int i = 0; i < constraints.size(); i++) {
+        counts.add(new HashMap<>());
+      }
+    }
+
+    long minMatch(int i) {
+      if (counts.get(i).size() < constraints.get(i).minDomains()) {
+        return 0;
+      }
+      return min[i];
+    }
+  }
+
+  static final class ScoreState {
+    final List<SpreadConstraint> constraints;
+    final List<Map<String, Integer>> counts = new ArrayList<>();
+    final double[] weights;
+    final Set<String> ignored = new HashSet<>();
+
+    ScoreState(List<SpreadConstraint> constraints) {
+      this.constraints = constraints;
+      this.weights = new double[constraints.size()];
+      for (int i = 0; i < constraints.size(); i++) {
+        counts.add(new HashMap<>());
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "PodTopologySpread";
+  }
+
+  static List<SpreadConstraint> constraints(PodInfo pod, boolean hard) {
+    List<SpreadConstraint> out = new ArrayList<>();
+    for (SpreadConstraint c : pod.spreadConstraints()) {
+      if (c.hard() == hard) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  static boolean hasAllKeys(NodeInfo node, List<SpreadConstraint> constraints) {
+    for (SpreadConstraint c : constraints) {
+      if (!node.labels().containsKey(c.topologyKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean included(SpreadConstraint c, PodInfo pod, NodeInfo node) {
+    return (!c.honorNodeAffinity() || NodeAffinity.matches(pod, node))
+        && (!c.honorTaints() || TaintToleration.toleratesHardTaints(pod, node));
+  }
+
+  static int countMatching(NodeInfo node, LabelSelector selector, String namespace) {
+    int n = 0;
+    for (PodInfo p : node.pods()) {
+      if (!p.deleting() && namespace.equals(p.namespace()) && selector.matches(p.labels())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes) {
+    state.computeIfAbsent(FILTER, () -> computeFilter(pod, allNodes));
+    return Status.SUCCESS;
+  }
+
+  private static FilterState computeFilter(PodInfo pod, List<NodeInfo> allNodes) {
+    FilterState s = new FilterState(constraints(pod, true));
+    if (s.constraints.isEmpty()) {
+      return s;
+    }
+    for (NodeInfo node : allNodes) {
+      if (!hasAllKeys(node, s.constraints)) {
+        continue;
+      }
+      for (int i = 0; i < s.constraints.size(); i++) {
+        SpreadConstraint c = s.constraints.get(i);
+        if (!included(c, pod, node)) {
+          continue;
+        }
+        s.counts.get(i).merge(node.labels().get(c.topologyKey()), countMatching(node, c.selector(), pod.namespace()),
+            Integer::sum);
+      }
+    }
+    for (int i = 0; i < s.constraints.size(); i++) {
+      long min = Long.MAX_VALUE;
+      for (int v : s.counts.get(i).values()) {
+        min = Math.min(min, v);
+      }
+      s.min[i] = min;
+    }
+    return s;
+  }
+
+  @Override
+  public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    FilterState s = state.get(FILTER);
+    if (s == null) {
+      throw new IllegalStateException("PodTopologySpread: filter without preFilter");
+    }
+    for (int i = 0; i < s.constraints.size(); i++) {
+      SpreadConstraint c = s.constraints.get(i);
+      String value = node.labels().get(c.topologyKey());
+      if (value == null) {
+        return Status.unresolvable(NODE_LABEL_NOT_MATCH);
+      }
+      long self = c.selector().matches(pod.labels()) ? 1 : 0;
+      long skew = s.counts.get(i).getOrDefault(value, 0) + self - s.minMatch(i);
+      if (skew > c.maxSkew()) {
+        return Status.unschedulable(CONSTRAINTS_NOT_MATCH);
+      }
+    }
+    return Status.SUCCESS;
+  }
+
+  @Override
+  public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
+    ScoreState s = new ScoreState(constraints(pod, false));
+    state.computeIfAbsent(SCORE, () -> s);
+    if (s.constraints.isEmpty()) {
+      return;
+    }
+    int eligible = 0;
+    int[] domains = new int[s.constraints.size()];
+    for (NodeInfo node : feasible) {
+      if (!hasAllKeys(node, s.constraints)) {
+        s.ignored.add(node.name());
+        continue;
+      }
+      eligible++;
+      for (int i = 0; i < s.constraints.size(); i++) {
+        SpreadConstraint c = s.constraints.get(i);
+        if (c.topologyKey().equals(HOSTNAME)) {
+          continue;
+        }
+        if (s.counts.get(i).putIfAbsent(node.labels().get(c.topologyKey()), 0) == null) {
+          domains[i]++;
+        }
+      }
+    }
+    for (int i = 0; i < s.constraints.size(); i++) {
+      int size = s.constraints.get(i).topologyKey().equals(HOSTNAME) ? eligible : domains[i];
+      s.weights[i] = Math.log(size + 2);
+    }
+    for (NodeInfo node : allNodes) {
+      if (!hasAllKeys(node, s.constraints)) {
+        continue;
+      }
+      for (int i = 0; i < s.constraints.size(); i++) {
+        SpreadConstraint c = s.constraints.get(i);
+        if (c.topologyKey().equals(HOSTNAME) || !included(c, pod, node)) {
+          continue;
+        }
+        Map<String, Integer> counts = s.counts.get(i);
+        String value = node.labels().get(c.topologyKey());
+        if (counts.containsKey(value)) {
+          counts.merge(value, countMatching(node, c.selector(), pod.namespace()), Integer::sum);
+        }
+      }
+    }
+  }
+
+  /** The raw score; -1 marks a node left out of scoring (normalized to 0). */
+  @Override
+  public long score(CycleState state, PodInfo pod, NodeInfo node) {
+    ScoreState s = state.get(SCORE);
+    if (s == null || s.constraints.isEmpty()) {
+      return 0;
+    }
+    if (s.ignored.contains(node.name())) {
+      return -1;
+    }
+    double score = 0;
+    for (int i = 0; i < s.constraints.size(); i++) {
+      SpreadConstraint c = s.constraints.get(i);
+      String value = node.labels().get(c.topologyKey());
+      if (value == null) {
+        continue;
+      }
+      long count = c.topologyKey().equals(HOSTNAME) ? countMatching(node, c.selector(), pod.namespace())
+          : s.counts.get(i).getOrDefault(value, 0);
+      score += count * s.weights[i] + (c.maxSkew() - 1);
+    }
+    return Math.round(score);
+  }
+
+  @Override
+  public void normalize(CycleState state, PodInfo pod, long[] scores) {
+    ScoreState s = state.get(SCORE);
+    if (s == null || s.constraints.isEmpty()) {
+      return;
+    }
+    long min = Long.MAX_VALUE;
+    long max = 0;
+    for (long v : scores) {
+      if (v >= 0) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] < 0) {
+        scores[i] = 0;
+      } else if (max == 0) {
+        scores[i] = MAX_SCORE;
+      } else {
+        scores[i] = MAX_SCORE * (max + min - scores[i]) / max;
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.kafkube.scheduler.internal;
+
+import static io.kafkube.scheduler.testing.TestNodes.node;
+import static io.kafkube.scheduler.testing.TestPods.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kafkube.registry.client.InMemorySchemaRegistryClient;
+import io.kafkube.registry.serde.AvroSerde;
+import io.kafkube.scheduler.testing.TestNodes;
+import io.kafkube.scheduler.testing.TestPods;
+import io.kafkube.schemas.avro.KafkubeSchemas;
+import java.util.UUID;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class EventSerdeTest {
+  @Test
+  void roundTripsPodsNodesAndDeletions() {
+    String scope = "events-" + UUID.randomUUID();
+    try {
+      InMemorySchemaRegistryClient client = InMemorySchemaRegistryClient.forScope(scope);
+      EventSerde serde = new EventSerde(AvroSerde.generic(client, KafkubeSchemas.kind(TestPods.PODS), false),
+          "t.state.pods", AvroSerde.generic(client, KafkubeSchemas.kind(TestNodes.NODES), false), "t.state.nodes");
+      for (Event e : new Event[] {
+          new Event(Event.Kind.POD, pod("p").key(), pod("p").cpu("1").obj()),
+          new Event(Event.Kind.NODE, node("n").key(), node("n").cpu("4").obj()),
+          new Event(Event.Kind.POD, "/registry/pods/default/gone", null)}) {
+        Event back = serde.deserializer().deserialize("x", serde.serializer().serialize("x", e));
+        assertThat(back).isEqualTo(e);
+      }
+      assertThat(client.subjects()).containsExactlyInAnyOrder("t.state.pods-value", "t.state.nodes-value");
+      assertThatThrownBy(() -> serde.deserializer().deserialize("x", new byte[] {7, 0, 0, 0, 0}))
+          .isInstanceOf(SerializationException.class);
+      assertThatThrownBy(() -> serde.deserializer().deserialize("x", new byte[] {0, 0, 0, 0, 9}))
+          .isInstanceOf(SerializationException.class);
+    } finally {
+      InMemorySchemaRegistryClient.dropScope(scope);
+    }
+  }
+}

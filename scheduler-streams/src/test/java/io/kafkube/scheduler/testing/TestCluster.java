@@ -1,0 +1,75 @@
+package io.kafkube.scheduler.testing;
+
+import io.kafkube.scheduler.framework.CycleState;
+import io.kafkube.scheduler.framework.FilterPlugin;
+import io.kafkube.scheduler.framework.NodeInfo;
+import io.kafkube.scheduler.framework.PodInfo;
+import io.kafkube.scheduler.framework.PreFilterPlugin;
+import io.kafkube.scheduler.framework.PreScorePlugin;
+import io.kafkube.scheduler.framework.ScorePlugin;
+import io.kafkube.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Nodes with pods on them, for plugin tests: {@code cluster().node(node("n1"), pod("a"), pod("b"))}. */
+public final class TestCluster {
+  private final List<NodeInfo> nodes = new ArrayList<>();
+
+  public static TestCluster cluster() {
+    return new TestCluster();
+  }
+
+  public TestCluster node(TestNodes.Builder node, TestPods.Builder... pods) {
+    NodeInfo n = node.info();
+    for (TestPods.Builder p : pods) {
+      n.addPod(p.nodeName(n.name()).info());
+    }
+    nodes.add(n);
+    return this;
+  }
+
+  public List<NodeInfo> nodes() {
+    return nodes;
+  }
+
+  /** Pre-filter then filter every node: node name → the failure reason, or "" when it fits. */
+  public <P extends FilterPlugin & PreFilterPlugin> Map<String, String> filter(P plugin, PodInfo pod) {
+    CycleState state = new CycleState();
+    Status pre = plugin.preFilter(state, pod, nodes);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (NodeInfo n : nodes) {
+      Status s = pre.isSuccess() ? plugin.filter(state, pod, n) : pre;
+      out.put(n.name(), s.isSuccess() ? "" : String.join(", ", s.reasons()));
+    }
+    return out;
+  }
+
+  /** The code of each node's filter status. */
+  public <P extends FilterPlugin & PreFilterPlugin> Map<String, Status.Code> codes(P plugin, PodInfo pod) {
+    CycleState state = new CycleState();
+    plugin.preFilter(state, pod, nodes);
+    Map<String, Status.Code> out = new LinkedHashMap<>();
+    for (NodeInfo n : nodes) {
+      out.put(n.name(), plugin.filter(state, pod, n).code());
+    }
+    return out;
+  }
+
+  /** Pre-score, score and normalize with every node feasible: node name → normalized score. */
+  public <P extends ScorePlugin & PreScorePlugin> Map<String, Long> score(P plugin, PodInfo pod) {
+    CycleState state = new CycleState();
+    plugin.preScore(state, pod, nodes, nodes);
+    long[] s = new long[nodes.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = plugin.score(state, pod, nodes.get(i));
+    }
+    plugin.normalize(state, pod, s);
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < s.length; i++) {
+      out.put(nodes.get(i).name(), s[i]);
+    }
+    return out;
+  }
+}
