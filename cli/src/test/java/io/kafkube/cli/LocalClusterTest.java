@@ -9,6 +9,7 @@ import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
 import io.kafkube.schemas.envelope.User;
+import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceRegistry;
@@ -32,6 +33,14 @@ import picocli.CommandLine;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LocalClusterTest {
   private static final ResourceType CM = ResourceRegistry.kubernetes().byGroupResource("configmaps").orElseThrow();
+  private static final ResourceType NODES = ResourceRegistry.kubernetes().byGroupResource("nodes").orElseThrow();
+  private static final String NODE_JSON = """
+      {"apiVersion": "v1", "kind": "Node",
+       "metadata": {"name": "worker-1", "labels": {"kubernetes.io/hostname": "worker-1", "kubernetes.io/os": "linux"}},
+       "status": {"capacity": {"cpu": "2", "memory": "4Gi", "pods": "110"},
+                  "allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"},
+                  "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}]}}
+      """;
   private static final User BOB = new User("bob", java.util.List.of("system:authenticated"), null);
 
   @TempDir
@@ -40,7 +49,7 @@ class LocalClusterTest {
   @Test
   void upHistoryReplayAndRestart() throws Exception {
     LocalCluster.Settings settings = new LocalCluster.Settings(dir, "kafkube", 3, 0, 0, 0, 0);
-    try (LocalCluster cluster = LocalCluster.start(settings)) {
+    try (LocalCluster cluster = LocalCluster.start(settings, 0)) { // no node agent: the test registers worker-1
       Endpoints e = Endpoints.read(dir);
       assertThat(e.get("kafka")).startsWith("127.0.0.1:");
       assertThat(e.get("registry")).startsWith("http://127.0.0.1:");
@@ -62,6 +71,27 @@ class LocalClusterTest {
         assertThat(call(client, Op.UPDATE, changed).code()).isEqualTo(200);
       }
 
+      // The scheduler runs in `up`: a Ready node registered through the store, a pod created with the real
+      // kubectl, and the pod is bound to that node.
+      try (CommandClient client = new CommandClient(e.get("kafka"), cluster.topics(), -1)) {
+        GenericRecord node = KubeJson.decode(NODE_JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            KafkubeSchemas.kind(NODES)).record();
+        GenericRecord cmd = Envelopes.command(Op.CREATE, NODES.key(null, "worker-1").toString(), NODES.groupResource(),
+            new User("system:node:worker-1", java.util.List.of("system:nodes"), null), client.newRequestId())
+            .object(node).replyPartition(client.replyPartition()).build();
+        ReplyView registered = client.call(cmd, Duration.ofSeconds(30));
+        assertThat(registered.code()).as(registered.message()).isEqualTo(201);
+      }
+      Kubectl runPod = Kubectl.run(e.get("kubeconfig"), dir, "run", "web", "--image=python:3", "--restart=Never",
+          "--labels=app=web");
+      assertThat(runPod.code()).as(runPod.out()).isZero();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> {
+            Kubectl wide = Kubectl.run(e.get("kubeconfig"), dir, "get", "pod", "web", "-o",
+                "jsonpath={.spec.nodeName}");
+            assertThat(wide.out()).isEqualTo("worker-1");
+          });
+
       Run history = run("history", "configmaps/default/settings", "--data-dir", dir.toString());
       assertThat(history.code).isZero();
       assertThat(history.out).contains("bob").contains("CREATE").contains("UPDATE")
@@ -72,13 +102,34 @@ class LocalClusterTest {
       assertThat(namespaces.out).contains("/registry/namespaces/default", "/registry/namespaces/kube-system",
           "/registry/namespaces/kube-public", "/registry/namespaces/kube-node-lease", "system:kafkube-store");
 
+      // The etcd v3 endpoint: a raw key written through it, and the objects under /registry/.
+      assertThat(e.get("etcd")).startsWith("http://127.0.0.1:");
+      io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+          .forTarget(e.get("etcd").substring("http://".length())).usePlaintext().build();
+      try {
+        io.etcd.jetcd.api.KVGrpc.KVBlockingStub kv = io.etcd.jetcd.api.KVGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+        com.google.protobuf.ByteString key = com.google.protobuf.ByteString.copyFromUtf8("greeting");
+        kv.put(io.etcd.jetcd.api.PutRequest.newBuilder().setKey(key)
+            .setValue(com.google.protobuf.ByteString.copyFromUtf8("hello")).build());
+        assertThat(kv.range(io.etcd.jetcd.api.RangeRequest.newBuilder().setKey(key).build()).getKvs(0)
+            .getValue().toStringUtf8()).isEqualTo("hello");
+        com.google.protobuf.ByteString registry = com.google.protobuf.ByteString.copyFromUtf8("/registry/configmaps/");
+        assertThat(kv.range(io.etcd.jetcd.api.RangeRequest.newBuilder().setKey(registry)
+            .setRangeEnd(com.google.protobuf.ByteString.copyFromUtf8("/registry/configmaps0")).setKeysOnly(true)
+            .build()).getKvsList()).extracting(k -> k.getKey().toStringUtf8())
+            .contains("/registry/configmaps/default/settings");
+      } finally {
+        channel.shutdownNow();
+      }
+
       Run replay = run("replay", "--data-dir", dir.toString());
       assertThat(replay.code).as(replay.out).isZero();
       assertThat(replay.out).contains("equal");
     }
     assertThat(Files.exists(dir.resolve(Endpoints.FILE))).isFalse();
 
-    try (LocalCluster again = LocalCluster.start(settings)) {
+    try (LocalCluster again = LocalCluster.start(settings, 0)) {
       Run history = run("history", "configmaps/default/settings", "--data-dir", dir.toString());
       assertThat(history.out).contains("CREATE").contains("UPDATE");
       Run namespaces = run("history", "namespaces/default", "--data-dir", dir.toString(), "--no-diff");

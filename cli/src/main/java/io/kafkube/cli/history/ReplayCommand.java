@@ -4,6 +4,7 @@ import io.kafkube.cli.common.ClusterOptions;
 import io.kafkube.cli.common.TopicReader;
 import io.kafkube.registry.client.CachedSchemaRegistryClient;
 import io.kafkube.registry.serde.AvroDeserializer;
+import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.topic.Topic;
 import io.kafkube.schemas.topic.TopicCatalog;
@@ -86,7 +87,8 @@ public final class ReplayCommand implements Callable<Integer> {
       }
     });
     Map<String, GenericRecord> state = new HashMap<>();
-    List<String> stateTopics = topics.stateTopics().values().stream().map(Topic::name).toList();
+    List<String> stateTopics = new ArrayList<>(topics.stateTopics().values().stream().map(Topic::name).toList());
+    stateTopics.add(topics.kv().name()); // the raw etcd keys (KeyValue records)
     TopicReader.readAll(bootstrapServers, stateTopics, values, rec -> {
       if (rec.value() == null) {
         state.remove(rec.key());
@@ -104,7 +106,7 @@ public final class ReplayCommand implements Callable<Integer> {
         diffs.add(k + ": in the state topics, not in the replay");
       } else if (b == null) {
         diffs.add(k + ": in the replay, not in the state topics");
-      } else if (!KubeJson.toJson(a).equals(KubeJson.toJson(b))) {
+      } else if (KeyValues.isKeyValue(a) ? !a.equals(b) : !KubeJson.toJson(a).equals(KubeJson.toJson(b))) {
         diffs.add(k + ": differs (history rv " + rv(a) + ", state rv " + rv(b) + ")");
       }
     }

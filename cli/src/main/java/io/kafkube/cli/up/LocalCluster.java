@@ -1,5 +1,7 @@
 package io.kafkube.cli.up;
 
+import io.kafkube.agent.AgentConfig;
+import io.kafkube.agent.AgentHost;
 import io.kafkube.api.ApiConfig;
 import io.kafkube.api.ApiServer;
 import io.kafkube.cli.common.Endpoints;
@@ -10,6 +12,8 @@ import io.kafkube.registry.serde.AvroSerde;
 import io.kafkube.registry.serde.AvroSerializer;
 import io.kafkube.registry.server.RegistryConfig;
 import io.kafkube.registry.server.SchemaRegistryServer;
+import io.kafkube.scheduler.SchedulerConfig;
+import io.kafkube.scheduler.SchedulerService;
 import io.kafkube.schemas.topic.KafkubeTopics;
 import io.kafkube.schemas.topic.TopicAdmin;
 import io.kafkube.schemas.topic.TopicCatalog;
@@ -17,6 +21,8 @@ import io.kafkube.store.SharedObjectRules;
 import io.kafkube.store.StoreConfig;
 import io.kafkube.store.StoreService;
 import io.kafkube.store.client.CommandClient;
+import io.kafkube.store.etcd.EtcdConfig;
+import io.kafkube.store.etcd.EtcdServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole cluster in one process: a real KRaft broker, the schema registry, the topics, the store,
- * the API server (and every further component as it comes to exist), started in dependency order and stopped in
+ * the scheduler, the API server (and every further component as it comes to exist), started in dependency order and stopped in
  * reverse. Data lives under one directory that a later start reuses.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -42,19 +48,39 @@ public final class LocalCluster implements AutoCloseable {
 
   /** What to start, and where. Port 0 means any free port. */
   public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
-      int registryPort, int apiPort) {}
+      int registryPort, int apiPort, int etcdPort) {
+    /** Without an etcd port: the etcd endpoint takes any free port. */
+    public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
+        int registryPort, int apiPort) {
+      this(dataDir, prefix, partitions, kafkaPort, controllerPort, registryPort, apiPort, 0);
+    }
+  }
 
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final Settings settings;
+  private int nodes;
   private Endpoints endpoints;
   private TopicCatalog topics;
+  private ApiServer api;
 
   private LocalCluster(Settings settings) {
     this.settings = settings;
   }
 
   public static LocalCluster start(Settings s) throws Exception {
+    return start(s, 1);
+  }
+
+  /**
+   * Starts the cluster with {@code nodes} node agents (process runtime: pods run as processes of this
+   * machine; node i takes its pod addresses from {@code 127.(2+i).0.0/16}); 0 starts none.
+   */
+  public static LocalCluster start(Settings s, int nodes) throws Exception {
+    if (nodes < 0 || nodes > 250) {
+      throw new IllegalArgumentException("--nodes must be between 0 and 250: " + nodes);
+    }
     LocalCluster c = new LocalCluster(s);
+    c.nodes = nodes;
     try {
       c.startAll();
       return c;
@@ -102,7 +128,26 @@ public final class LocalCluster implements AutoCloseable {
       StoreService.bootstrapNamespaces(client, Duration.ofSeconds(60));
     }
 
-    ApiServer api = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
+    EtcdServer etcd = EtcdServer.start(EtcdConfig.defaults(bootstrap).withPort(settings.etcdPort()), topics,
+        START_TIMEOUT);
+    running.push(etcd);
+
+    SchedulerService scheduler = SchedulerService.start(SchedulerConfig.defaults().withBootstrapServers(bootstrap)
+        .withRegistryUrl(registryUrl).withPrefix(settings.prefix()).withPartitions(partitions)
+        .withStateDir(dataDir.resolve("scheduler")), topics, START_TIMEOUT);
+    running.push(scheduler);
+
+    List<String> nodeNames = new java.util.ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      AgentHost agent = AgentHost.start(AgentConfig.defaults().toBuilder().bootstrapServers(bootstrap)
+          .registryUrl(registryUrl).prefix(settings.prefix()).partitions(partitions).nodeName(nodeName(i))
+          .dataDir(dataDir.resolve("agent")).podCidr("127." + (2 + i) + ".0.0/16").stopContainersOnExit(true).build(),
+          topics, START_TIMEOUT);
+      running.push(agent);
+      nodeNames.add(nodeName(i));
+    }
+
+    api = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
         .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1),
         topics, START_TIMEOUT);
     running.push(api);
@@ -112,6 +157,8 @@ public final class LocalCluster implements AutoCloseable {
     e.put("registry", registryUrl);
     e.put("api", api.url());
     e.put("kubeconfig", api.kubeconfigPath().toAbsolutePath().toString());
+    e.put("etcd", etcd.url());
+    e.put("nodes", String.join(",", nodeNames));
     e.put("prefix", settings.prefix());
     e.put("partitions", Integer.toString(partitions));
     endpoints = new Endpoints(e);
@@ -130,12 +177,22 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The name of the i-th node agent that {@code up} starts (from 0). */
+  public static String nodeName(int i) {
+    return "kafkube-node-" + (i + 1);
+  }
+
   public Endpoints endpoints() {
     return endpoints;
   }
 
   public TopicCatalog topics() {
     return topics;
+  }
+
+  /** The API server of this cluster (its URL, CA certificate and admin token). */
+  public ApiServer api() {
+    return api;
   }
 
   @Override

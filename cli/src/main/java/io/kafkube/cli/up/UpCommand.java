@@ -33,12 +33,19 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--api-port", defaultValue = "6443", description = "Kubernetes API (HTTPS) port (default: ${DEFAULT-VALUE})")
   int apiPort;
 
+  @Option(names = "--etcd-port", defaultValue = "2379", description = "etcd v3 gRPC endpoint port (default: ${DEFAULT-VALUE})")
+  int etcdPort;
+
   @Option(names = "--partitions", defaultValue = "" + StoreConfig.DEFAULT_PARTITIONS,
       description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
   int partitions;
 
   @Option(names = "--prefix", defaultValue = KafkubeTopics.DEFAULT_PREFIX, description = "topic prefix (default: ${DEFAULT-VALUE})")
   String prefix;
+
+  @Option(names = "--nodes", defaultValue = "1",
+      description = "node agents (process runtime: pods run as processes of this machine on loopback addresses) (default: ${DEFAULT-VALUE})")
+  int nodes;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -52,12 +59,13 @@ public final class UpCommand implements Callable<Integer> {
           "--ports must be fixed or auto, not " + ports);
     };
     LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
-        auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort);
+        auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort,
+        auto ? 0 : etcdPort);
     PrintWriter out = spec.commandLine().getOut();
     out.println("kafkube: starting (data in " + dataDir.toAbsolutePath() + ") ...");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    LocalCluster cluster = LocalCluster.start(s);
+    LocalCluster cluster = LocalCluster.start(s, nodes);
     Thread hook = new Thread(() -> {
       cluster.close();
       stopped.countDown();
@@ -69,14 +77,20 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  Kubernetes API   %s%n", e.get("api"));
     out.printf("  Kafka broker     %s%n", e.get("kafka"));
     out.printf("  Schema registry  %s%n", e.get("registry"));
+    out.printf("  etcd v3 (gRPC)   %s%n", e.get("etcd"));
     out.printf("  Topics           %s.commands, %s.state.<resource>, %s.history, ... (P = %s)%n",
         e.get("prefix"), e.get("prefix"), e.get("prefix"), e.get("partitions"));
+    out.printf("  Nodes            %s (pods run as processes of this machine on 127.2.0.0/16, ...)%n",
+        e.get("nodes").isEmpty() ? "none" : e.get("nodes"));
     out.printf("  Endpoints        %s%n", dataDir.toAbsolutePath().resolve(Endpoints.FILE));
     out.println();
     out.println("Use kubectl against it:");
     out.printf("  export KUBECONFIG=%s%n", e.get("kubeconfig"));
     out.println("  kubectl get namespaces");
-    out.println("  kubectl create deployment web --image=nginx && kubectl get deploy,pods -o wide");
+    out.println("  kubectl run web --image=python:3 --port 8080 -- python3 -m http.server 8080 --bind '$(POD_IP)'");
+    out.println("  kubectl get pods -o wide   # Running, with its own loopback address as pod IP");
+    out.println("etcdctl against it (raw keys, and the Kubernetes objects under /registry/):");
+    out.printf("  ETCDCTL_API=3 etcdctl --endpoints=%s get /registry/ --prefix --keys-only%n", e.get("etcd"));
     out.println("History and audit, straight from Kafka:");
     out.printf("  ./kafkube history namespaces/default --data-dir %s%n", dataDir);
     out.printf("  ./kafkube replay --data-dir %s%n", dataDir);

@@ -1,0 +1,316 @@
+package io.kafkube.load.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkube.api.ApiServer;
+import io.kafkube.cli.up.LocalCluster;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The API server under load, as a Kubernetes client sees it: everything in one {@code kafkube up}
+ * (broker, registry, store, scheduler, API) in this JVM, requests over HTTPS with the admin's bearer
+ * token. Three measurements:
+ *
+ * <ol>
+ *   <li>pod creates with C concurrent clients (each waits for its 201 before the next);
+ *   <li>LIST of those pods, namespace and cluster scope, consistent reads (no resourceVersion), JSON
+ *       and Table;
+ *   <li>watch delivery: W watchers on one namespace, a writer creating pods one after the other; the
+ *       latency of each event is the time from the writer's 201 to the watcher reading the event.
+ * </ol>
+ *
+ * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
+ * [--watch-writes 200] [--partitions 6] [--nodes 100]}. The nodes are Node objects registered Ready (no agents),
+ * so that the scheduler binds the pods as it would in a cluster.
+ */
+public final class ApiBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to run. */
+  public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes) {
+    public static Options defaults() {
+      return new Options(64, 10_000, 20, 100, 200, 6, 100);
+    }
+  }
+
+  /** One measured phase: how many operations, in what time, with which latencies, how many failed. */
+  public record Result(String name, long ops, double seconds, Histogram latencyMicros, long errors) {
+    public double perSecond() {
+      return ops / seconds;
+    }
+  }
+
+  private ApiBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.defaults();
+    for (int i = 0; i < args.length; i++) {
+      String v = i + 1 < args.length ? args[i + 1] : "";
+      o = switch (args[i]) {
+        case "--clients" -> new Options(Integer.parseInt(v), o.pods(), o.lists(), o.watchers(), o.watchWrites(),
+            o.partitions(), o.nodes());
+        case "--pods" -> new Options(o.clients(), Integer.parseInt(v), o.lists(), o.watchers(), o.watchWrites(),
+            o.partitions(), o.nodes());
+        case "--lists" -> new Options(o.clients(), o.pods(), Integer.parseInt(v), o.watchers(), o.watchWrites(),
+            o.partitions(), o.nodes());
+        case "--watchers" -> new Options(o.clients(), o.pods(), o.lists(), Integer.parseInt(v), o.watchWrites(),
+            o.partitions(), o.nodes());
+        case "--watch-writes" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), Integer.parseInt(v),
+            o.partitions(), o.nodes());
+        case "--partitions" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), o.watchWrites(),
+            Integer.parseInt(v), o.nodes());
+        case "--nodes" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), o.watchWrites(), o.partitions(),
+            Integer.parseInt(v));
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      };
+      i++;
+    }
+    Path dir = Files.createTempDirectory("kafkube-api-bench");
+    PrintStream out = System.out;
+    // No node agent: the benchmark's pods go to Node objects it registers, never to processes of this machine.
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", o.partitions(), 0, 0, 0,
+        0), 0)) {
+      out.printf(Locale.ROOT, "API benchmark: one kafkube up in this JVM (broker, registry, store, scheduler, API), "
+              + "%d partitions, HTTPS + bearer token, HTTP/1.1 keep-alive, %d cores, max heap %d MiB%n",
+          o.partitions(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+      out.printf("%d Ready nodes registered (Node objects, no agents); the scheduler binds every pod%n", o.nodes());
+      List<Result> results = run(cluster.api(), o, out);
+      out.println();
+      out.printf("%-34s %8s %10s %10s %10s %10s %7s%n", "phase", "ops", "ops/s", "p50 ms", "p99 ms", "p99.9 ms",
+          "errors");
+      for (Result r : results) {
+        out.printf(Locale.ROOT, "%-34s %8d %10.1f %10.2f %10.2f %10.2f %7d%n", r.name(), r.ops(), r.perSecond(),
+            ms(r, 50), ms(r, 99), ms(r, 99.9), r.errors());
+      }
+      out.println("targets: creates >= 2,000/s with p99 <= 1 s at 64 clients; LIST of 10,000 pods p99 <= 1 s; "
+          + "watch delivery p99 <= 100 ms");
+    }
+    System.exit(0);
+  }
+
+  private static double ms(Result r, double percentile) {
+    return r.latencyMicros().getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** Runs the three phases against an API server; prints progress lines. */
+  public static List<Result> run(ApiServer api, Options o, PrintStream out) throws Exception {
+    ApiHttp http = new ApiHttp(api.url(), api.caCertPath(), api.adminToken());
+    registerNodes(http, o.nodes());
+    createNamespace(http, "bench");
+    createNamespace(http, "watch");
+    List<Result> results = new ArrayList<>();
+
+    // warm-up: JIT, connections, schema ids; not measured.
+    createNamespace(http, "warmup");
+    creates(http, "warmup", Math.min(o.clients(), 16), Math.min(o.pods() / 10 + 1, 500), "w");
+
+    Result create = creates(http, "bench", o.clients(), o.pods(), "p");
+    results.add(new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
+        create.seconds(), create.latencyMicros(), create.errors()));
+    out.printf(Locale.ROOT, "created %d pods in %.1f s%n", create.ops(), create.seconds());
+
+    results.add(lists(http, "LIST ns pods JSON (" + o.pods() + ")", "/api/v1/namespaces/bench/pods",
+        "application/json", o.lists(), o.pods()));
+    results.add(lists(http, "LIST ns pods Table (" + o.pods() + ")", "/api/v1/namespaces/bench/pods",
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json", o.lists(), o.pods()));
+    results.add(lists(http, "LIST all pods JSON (cluster scope)", "/api/v1/pods", "application/json", o.lists(), -1));
+
+    results.add(watch(http, o.watchers(), o.watchWrites()));
+    return results;
+  }
+
+  /** Ready nodes with room for every pod, as node agents would register them. */
+  private static void registerNodes(ApiHttp http, int nodes) throws IOException, InterruptedException {
+    for (int i = 0; i < nodes; i++) {
+      String name = "bench-node-" + i;
+      HttpResponse<String> r = http.post("/api/v1/nodes", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{"
+          + "\"name\":\"" + name + "\",\"labels\":{\"kubernetes.io/hostname\":\"" + name + "\"}},\"status\":{"
+          + "\"capacity\":{\"cpu\":\"64\",\"memory\":\"256Gi\",\"pods\":\"500\"},"
+          + "\"allocatable\":{\"cpu\":\"64\",\"memory\":\"256Gi\",\"pods\":\"500\"},"
+          + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\"}]}}");
+      if (r.statusCode() != 201 && r.statusCode() != 409) {
+        throw new IllegalStateException("node " + name + ": " + r.statusCode() + " " + r.body());
+      }
+    }
+  }
+
+  private static void createNamespace(ApiHttp http, String name) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.post("/api/v1/namespaces",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}");
+    if (r.statusCode() != 201 && r.statusCode() != 409) {
+      throw new IllegalStateException("namespace " + name + ": " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  private static String pod(String name) {
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+        + "\",\"labels\":{\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"busybox\","
+        + "\"command\":[\"sleep\",\"3600\"],\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
+  }
+
+  /** {@code total} pod creates by {@code clients} workers, each with one request in flight. */
+  static Result creates(ApiHttp http, String namespace, int clients, int total, String prefix)
+      throws InterruptedException {
+    Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong ok = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(clients);
+    String path = "/api/v1/namespaces/" + namespace + "/pods";
+    long start = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      Thread t = new Thread(() -> {
+        try {
+          for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r;
+            try {
+              r = http.post(path, pod(prefix + "-" + i));
+            } catch (IOException e) {
+              errors.incrementAndGet();
+              continue;
+            }
+            record(h, t0);
+            if (r.statusCode() == 201) {
+              ok.incrementAndGet();
+            } else {
+              errors.incrementAndGet();
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          done.countDown();
+        }
+      }, "create-" + c);
+      t.setDaemon(true);
+      t.start();
+    }
+    done.await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result("create", ok.get(), seconds, h, errors.get());
+  }
+
+  /** {@code n} sequential LISTs; checks the item count when {@code expected >= 0}. */
+  static Result lists(ApiHttp http, String name, String path, String accept, int n, int expected)
+      throws IOException, InterruptedException {
+    Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+    long errors = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<byte[]> r = http.get(path, accept);
+      record(h, t0);
+      if (r.statusCode() != 200) {
+        errors++;
+        continue;
+      }
+      if (expected >= 0 && (i == 0 || i == n - 1)) {
+        JsonNode body = JSON.readTree(r.body());
+        int count = body.has("rows") ? body.get("rows").size() : body.get("items").size();
+        if (count != expected) {
+          throw new IllegalStateException(name + ": " + count + " items, expected " + expected);
+        }
+      }
+    }
+    return new Result(name, n - errors, (System.nanoTime() - start) / 1e9, h, errors);
+  }
+
+  /**
+   * W watchers on namespace {@code watch}; one writer creates {@code writes} pods one after the other. For each
+   * (watcher, pod): time from the writer's 201 to the ADDED event read by that watcher (0 when the event came
+   * first).
+   */
+  static Result watch(ApiHttp http, int watchers, int writes) throws Exception {
+    Map<String, Long> acked = new ConcurrentHashMap<>();
+    List<Map<String, Long>> received = new ArrayList<>();
+    List<Stream<String>> streams = new ArrayList<>();
+    CountDownLatch allSeen = new CountDownLatch(watchers);
+    for (int w = 0; w < watchers; w++) {
+      Map<String, Long> seen = new ConcurrentHashMap<>();
+      received.add(seen);
+      HttpResponse<Stream<String>> r = http.stream("/api/v1/namespaces/watch/pods?watch=true&timeoutSeconds=600");
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("watch: " + r.statusCode());
+      }
+      streams.add(r.body());
+      Thread t = new Thread(() -> {
+        try {
+          r.body().forEach(line -> {
+            long now = System.nanoTime();
+            try {
+              JsonNode ev = JSON.readTree(line);
+              if ("ADDED".equals(ev.path("type").asText())) {
+                seen.putIfAbsent(ev.path("object").path("metadata").path("name").asText(), now);
+                if (seen.size() == writes) {
+                  allSeen.countDown();
+                }
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+        } catch (RuntimeException e) {
+          // the stream ends when the benchmark closes it
+        }
+      }, "watcher-" + w);
+      t.setDaemon(true);
+      t.start();
+    }
+    Thread.sleep(500); // watches registered before the first write
+    long errors = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < writes; i++) {
+      String name = "w-" + i;
+      HttpResponse<String> r = http.post("/api/v1/namespaces/watch/pods", pod(name));
+      acked.put(name, System.nanoTime());
+      if (r.statusCode() != 201) {
+        errors++;
+      }
+      Thread.sleep(10);
+    }
+    boolean complete = allSeen.await(60, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+    long missing = 0;
+    for (Map<String, Long> seen : received) {
+      for (Map.Entry<String, Long> a : acked.entrySet()) {
+        Long at = seen.get(a.getKey());
+        if (at == null) {
+          missing++;
+        } else {
+          h.recordValue(Math.max(0, (at - a.getValue()) / 1000));
+        }
+      }
+    }
+    streams.forEach(Stream::close);
+    if (!complete) {
+      errors += missing;
+    }
+    return new Result(String.format(Locale.ROOT, "watch delivery (%d watchers)", watchers), h.getTotalCount(), seconds,
+        h, errors);
+  }
+
+  private static void record(Histogram h, long t0) {
+    long micros = (System.nanoTime() - t0) / 1000;
+    synchronized (h) {
+      h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
+    }
+  }
+}

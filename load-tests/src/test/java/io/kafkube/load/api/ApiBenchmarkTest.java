@@ -1,0 +1,35 @@
+package io.kafkube.load.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkube.cli.up.LocalCluster;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API benchmark's workload, small, against a real {@code kafkube up}: every create is acknowledged, every
+ * LIST returns every pod, every watcher sees every pod. Speed is not asserted here; the benchmark prints it.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ApiBenchmarkTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void createsListsAndWatchesWithoutErrors() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", 2, 0, 0, 0, 0), 0)) {
+      List<ApiBenchmark.Result> results = ApiBenchmark.run(cluster.api(),
+          new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2), new PrintStream(PrintStream.nullOutputStream()));
+      assertThat(results).hasSize(5);
+      assertThat(results).allSatisfy(r -> assertThat(r.errors()).as(r.name()).isZero());
+      assertThat(results.get(0).ops()).isEqualTo(150);
+      assertThat(results.get(1).ops()).isEqualTo(3);
+      assertThat(results.get(4).ops()).as("every watcher saw every created pod").isEqualTo(4 * 15);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.kafkube.agent.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the agent needs of a container runtime (a small CRI): a sandbox (address) per pod, start, stop
+ * and inspect the containers of a pod, list what runs (adoption after a restart), logs and exec.
+ * Every method is thread-safe and returns promptly; stopping with a grace period completes later.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+  /** {@code process} or {@code simulated}: the scheme of its container ids. */
+  String name();
+
+  /** The pod's sandbox, created on first use; its IP stays the same for the pod's life, also across restarts. */
+  String sandbox(PodRef pod);
+
+  /** Fails when the runtime cannot run this image (the container then waits with ErrImagePull). */
+  void pullImage(String image) throws ImageException;
+
+  /**
+   * Starts a container; returns the new instance, running or created, or exited with reason
+   * {@code StartError} when it could not be started. An instance of the same attempt is never
+   * started twice.
+   */
+  ContainerInstance start(PodRef pod, StartSpec spec);
+
+  /**
+   * Stops the running instance of a container: a polite request (SIGTERM), then a kill after
+   * {@code grace}. Completes with the exited instance (at once when it was not running).
+   */
+  CompletableFuture<ContainerInstance> stop(String podUid, String container, Duration grace);
+
+  /** The latest instance of each container of a pod, and the one before it, newest first per name. */
+  List<ContainerInstance> containers(String podUid);
+
+  /** The pods that have a sandbox here, running containers or not (what a restarted agent adopts). */
+  Set<String> pods();
+
+  /** Removes a pod's sandbox, its stopped containers and its logs; its containers must be stopped. */
+  void removePod(String podUid);
+
+  /** The log of a container's latest (or previous) instance. */
+  Optional<String> logs(String podUid, String container, boolean previous);
+
+  /** Runs a command in a running container's environment (exec probes); the exit code, or -1 on timeout. */
+  int exec(String podUid, String container, List<String> command, Duration timeout);
+
+  /** Whether pods really listen on their IPs (HTTP and TCP probes are real); false for the simulated runtime. */
+  boolean realNetwork();
+
+  /** Called (on any thread) when a container changes state by itself, e.g. exits. */
+  void onChange(java.util.function.Consumer<String> podUidListener);
+
+  /** Stops watching; leaves containers running (a restarted agent adopts them). */
+  @Override
+  void close();
+
+  /** Stops every container (grace as given) and then closes. */
+  void stopAll(Duration grace);
+}

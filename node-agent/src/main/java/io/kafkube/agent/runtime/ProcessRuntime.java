@@ -1,0 +1,745 @@
+package io.kafkube.agent.runtime;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers as real processes of this machine. Each pod gets a directory under the data directory
+ * (its working directories, its containers' state and logs) and a loopback address from the node's
+ * pod range. Each container process runs under a small {@code sh} wrapper that forwards SIGTERM and
+ * writes the exit code to a file, and its pid is persisted: an agent that restarts finds its
+ * containers running and adopts them instead of starting second copies.
+ *
+ * <p>Layout: {@code pods/<uid>/sandbox.properties}, {@code pods/<uid>/rootfs/} (default working
+ * directory), {@code pods/<uid>/containers/<name>/<attempt>/{state.properties,env.properties,exit}},
+ * {@code pods/<uid>/logs/<name>/<attempt>.log}.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+  private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String WRAPPER = loadWrapper();
+
+  private final Path podsDir;
+  private final PodIpAllocator ips;
+  private final String hostPath;
+  private final Map<String, PodEntry> pods = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer;
+  private volatile boolean closed;
+
+  /** A pod's sandbox and its container instances (per name, ascending attempts; at most the last two). */
+  private static final class PodEntry {
+    final String uid;
+    final String ip;
+    final Path dir;
+    final Map<String, List<Inst>> containers = new LinkedHashMap<>();
+
+    PodEntry(String uid, String ip, Path dir) {
+      this.uid = uid;
+      this.ip = ip;
+      this.dir = dir;
+    }
+  }
+
+  /** One container instance: what the status shows, plus the process behind it. */
+  private static final class Inst {
+    volatile ContainerInstance info;
+    final Path dir;
+    final Path log;
+    final ProcessHandle handle;
+    final Process process;
+    final Map<String, String> env;
+    final String workDir;
+    final CompletableFuture<ContainerInstance> exited = new CompletableFuture<>();
+    volatile boolean stopping;
+
+    Inst(ContainerInstance info, Path dir, Path log, ProcessHandle handle, Process process, Map<String, String> env,
+        String workDir) {
+      this.info = info;
+      this.dir = dir;
+      this.log = log;
+      this.handle = handle;
+      this.process = process;
+      this.env = env;
+      this.workDir = workDir;
+    }
+  }
+
+  /**
+   * @param dataDir the agent's data directory (pods live under {@code pods/})
+   * @param podCidr the node's pod range, e.g. {@code 127.2.0.0/16}
+   */
+  public ProcessRuntime(Path dataDir, String podCidr) {
+    this.podsDir = dataDir.toAbsolutePath().resolve("pods");
+    this.ips = new PodIpAllocator(podCidr);
+    String p = System.getenv("PATH");
+    this.hostPath = p == null || p.isBlank() ? DEFAULT_PATH : p;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "process-runtime-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Files.createDirectories(podsDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    adopt();
+  }
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  public Path podsDir() {
+    return podsDir;
+  }
+
+  // ---- adoption -------------------------------------------------------------------------------
+
+  /** Reads every pod directory: running processes are watched again, ended ones recorded as exited. */
+  private void adopt() {
+    try (Stream<Path> dirs = Files.list(podsDir)) {
+      for (Path podDir : dirs.toList()) {
+        Properties sb = read(podDir.resolve("sandbox.properties"));
+        if (sb == null || sb.getProperty("ip") == null) {
+          continue;
+        }
+        String uid = podDir.getFileName().toString();
+        PodEntry pod = new PodEntry(uid, sb.getProperty("ip"), podDir);
+        Path cdir = podDir.resolve("containers");
+        if (Files.isDirectory(cdir)) {
+          try (Stream<Path> names = Files.list(cdir)) {
+            for (Path nameDir : names.toList()) {
+              List<Inst> list = new ArrayList<>();
+              try (Stream<Path> attempts = Files.list(nameDir)) {
+                for (Path a : attempts.sorted(Comparator.comparingInt(ProcessRuntime::attemptOf)).toList()) {
+                  Inst inst = load(pod, nameDir.getFileName().toString(), a);
+                  if (inst != null) {
+                    list.add(inst);
+                  }
+                }
+              }
+              if (!list.isEmpty()) {
+                pod.containers.put(nameDir.getFileName().toString(), list);
+              }
+            }
+          }
+        }
+        pods.put(uid, pod);
+        LOG.info("[process-runtime] adopted pod {} ({}) with {} container(s)", uid, pod.ip, pod.containers.size());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + podsDir, e);
+    }
+  }
+
+  private static int attemptOf(Path p) {
+    try {
+      return Integer.parseInt(p.getFileName().toString());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private Inst load(PodEntry pod, String name, Path dir) {
+    Properties st = read(dir.resolve("state.properties"));
+    if (st == null) {
+      return null;
+    }
+    int attempt = attemptOf(dir);
+    Instant created = instant(st.getProperty("createdAt"));
+    Instant started = instant(st.getProperty("startedAt"));
+    String id = st.getProperty("id");
+    Path log = pod.dir.resolve("logs").resolve(name).resolve(attempt + ".log");
+    Properties envp = read(dir.resolve("env.properties"));
+    Map<String, String> env = new LinkedHashMap<>();
+    if (envp != null) {
+      envp.stringPropertyNames().forEach(k -> env.put(k, envp.getProperty(k)));
+    }
+    if (st.getProperty("exitCode") != null) {
+      ContainerInstance info = new ContainerInstance(name, attempt, id, ContainerInstance.State.EXITED, created, started,
+          instant(st.getProperty("finishedAt")), Integer.parseInt(st.getProperty("exitCode")),
+          st.getProperty("reason"), st.getProperty("message"));
+      Inst inst = new Inst(info, dir, log, null, null, env, st.getProperty("workDir"));
+      inst.exited.complete(info);
+      return inst;
+    }
+    long pid = Long.parseLong(st.getProperty("pid", "-1"));
+    Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(ph -> sameStart(ph, st.getProperty("pidStart")));
+    ContainerInstance running = ContainerInstance.running(name, attempt, id, created, started);
+    Inst inst = new Inst(running, dir, log, h.orElse(null), null, env, st.getProperty("workDir"));
+    if (h.isPresent()) {
+      LOG.info("[process-runtime] adopted running container {}/{} attempt {} (pid {})", pod.uid, name, attempt, pid);
+      h.get().onExit().thenRun(() -> finish(pod, inst));
+    } else {
+      finish(pod, inst);
+    }
+    return inst;
+  }
+
+  /** Whether a live pid is still the process we started (pids are reused). */
+  private static boolean sameStart(ProcessHandle h, String recorded) {
+    if (recorded == null) {
+      return true;
+    }
+    return h.info().startInstant().map(i -> Long.toString(i.toEpochMilli()).equals(recorded)).orElse(true);
+  }
+
+  // ---- sandbox --------------------------------------------------------------------------------
+
+  @Override
+  public synchronized String sandbox(PodRef pod) {
+    PodEntry e = pods.get(pod.uid());
+    if (e != null) {
+      return e.ip;
+    }
+    Set<String> used = new HashSet<>();
+    pods.values().forEach(p -> used.add(p.ip));
+    String ip = ips.allocate(used);
+    Path dir = podsDir.resolve(pod.uid());
+    try {
+      Files.createDirectories(dir.resolve("rootfs"));
+      Properties p = new Properties();
+      p.setProperty("ip", ip);
+      p.setProperty("namespace", pod.namespace());
+      p.setProperty("name", pod.name());
+      write(dir.resolve("sandbox.properties"), p);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    pods.put(pod.uid(), new PodEntry(pod.uid(), ip, dir));
+    return ip;
+  }
+
+  @Override
+  public void pullImage(String image) throws ImageException {
+    ImageCatalog.resolve(image, hostPath);
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+
+  @Override
+  public ContainerInstance start(PodRef ref, StartSpec spec) {
+    PodEntry pod;
+    synchronized (this) {
+      sandbox(ref);
+      pod = pods.get(ref.uid());
+    }
+    synchronized (pod) {
+      List<Inst> list = pod.containers.computeIfAbsent(spec.container(), k -> new ArrayList<>());
+      for (Inst i : list) {
+        if (i.info.attempt() >= spec.attempt() || i.info.running()) {
+          return i.info; // never a second copy of an attempt, nor two running instances
+        }
+      }
+      Instant now = Instant.now();
+      String fallbackId = "process://" + ref.uid() + "/" + spec.container() + "/" + spec.attempt();
+      Path dir = pod.dir.resolve("containers").resolve(spec.container()).resolve(Integer.toString(spec.attempt()));
+      Path log = pod.dir.resolve("logs").resolve(spec.container()).resolve(spec.attempt() + ".log");
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("PATH", hostPath);
+      env.put("HOSTNAME", ref.name());
+      env.put("HOME", pod.dir.resolve("rootfs").toString());
+      env.putAll(spec.env());
+      ContainerInstance info;
+      Inst inst;
+      try {
+        Files.createDirectories(dir);
+        Files.createDirectories(log.getParent());
+        ImageCatalog.Image image;
+        try {
+          image = ImageCatalog.resolve(spec.image(), hostPath);
+        } catch (ImageException e) {
+          return record(pod, list, startError(spec, fallbackId, now, e.getMessage(), dir, env, null));
+        }
+        List<String> argv = new ArrayList<>();
+        if (!spec.command().isEmpty()) {
+          argv.addAll(spec.command());
+          argv.addAll(spec.args());
+        } else {
+          argv.addAll(image.entrypoint());
+          argv.addAll(spec.args().isEmpty() ? image.cmd() : spec.args());
+        }
+        if (argv.isEmpty()) {
+          return record(pod, list, startError(spec, fallbackId, now, "no command specified", dir, env, null));
+        }
+        if (ImageCatalog.which(argv.get(0), env.getOrDefault("PATH", hostPath)).isEmpty()) {
+          return record(pod, list, startError(spec, fallbackId, now,
+              "failed to start the container process: exec: \"" + argv.get(0) + "\": executable file not found in $PATH",
+              dir, env, null));
+        }
+        Path workDir = workingDir(pod, spec.workingDir());
+        Path exitFile = dir.resolve("exit");
+        Files.deleteIfExists(exitFile);
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "kafkube-container", exitFile.toString()));
+        cmd.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        Instant started = Instant.now();
+        String id = "process://" + process.pid();
+        info = ContainerInstance.running(spec.container(), spec.attempt(), id, now, started);
+        Properties st = new Properties();
+        st.setProperty("id", id);
+        st.setProperty("pid", Long.toString(process.pid()));
+        process.info().startInstant().ifPresent(i -> st.setProperty("pidStart", Long.toString(i.toEpochMilli())));
+        st.setProperty("createdAt", now.toString());
+        st.setProperty("startedAt", started.toString());
+        st.setProperty("workDir", workDir.toString());
+        writeEnv(dir, env);
+        write(dir.resolve("state.properties"), st);
+        inst = new Inst(info, dir, log, process.toHandle(), process, env, workDir.toString());
+        LOG.info("[process-runtime] started {}/{} attempt {} as pid {}: {}", ref.display(), spec.container(),
+            spec.attempt(), process.pid(), argv);
+      } catch (IOException e) {
+        return record(pod, list, startError(spec, fallbackId, now, "failed to start: " + e.getMessage(), dir, env, null));
+      }
+      list.add(inst);
+      trim(list);
+      Inst watched = inst;
+      watched.process.onExit().thenRun(() -> finish(pod, watched));
+      return info;
+    }
+  }
+
+  private Inst startError(StartSpec spec, String id, Instant now, String message, Path dir, Map<String, String> env,
+      String workDir) {
+    ContainerInstance info = ContainerInstance.startError(spec.container(), spec.attempt(), id, now, message);
+    Inst inst = new Inst(info, dir, null, null, null, env, workDir);
+    inst.exited.complete(info);
+    persistExit(inst, info);
+    return inst;
+  }
+
+  private ContainerInstance record(PodEntry pod, List<Inst> list, Inst inst) {
+    list.add(inst);
+    trim(list);
+    return inst.info;
+  }
+
+  /** Keeps the last two instances (the current one and the "previous" of logs and lastState). */
+  private void trim(List<Inst> list) {
+    while (list.size() > 2 && !list.get(0).info.running()) {
+      Inst old = list.remove(0);
+      deleteTree(old.dir);
+      if (old.log != null) {
+        try {
+          Files.deleteIfExists(old.log);
+        } catch (IOException e) {
+          LOG.debug("cannot delete {}", old.log, e);
+        }
+      }
+    }
+  }
+
+  /** The host directory of a container's working directory: always inside the pod's rootfs, created when missing. */
+  private static Path workingDir(PodEntry pod, String wanted) throws IOException {
+    Path rootfs = pod.dir.resolve("rootfs");
+    if (wanted == null || wanted.isBlank() || wanted.equals("/")) {
+      return rootfs;
+    }
+    Path inside = rootfs.resolve(wanted.replaceFirst("^/+", "")).normalize();
+    if (!inside.startsWith(rootfs)) {
+      inside = rootfs;
+    }
+    Files.createDirectories(inside);
+    return inside;
+  }
+
+  /** Records how an instance ended: the wrapper's exit file, else the process's exit value, else SIGKILL. */
+  private void finish(PodEntry pod, Inst inst) {
+    if (inst.exited.isDone() || closed) {
+      return; // a closed runtime leaves the record to the agent that adopts the container
+    }
+    Integer code = null;
+    Instant finished = Instant.now();
+    Path exitFile = inst.dir.resolve("exit");
+    try {
+      if (Files.exists(exitFile)) {
+        code = Integer.parseInt(Files.readString(exitFile).trim());
+        finished = Files.getLastModifiedTime(exitFile).toInstant();
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("unreadable exit file {}", exitFile, e);
+    }
+    if (code == null && inst.process != null) {
+      code = inst.process.exitValue();
+    }
+    String message = null;
+    if (code == null) {
+      code = 137;
+      message = "the container ended while the agent was down without recording its exit code";
+    }
+    killDescendants(inst);
+    ContainerInstance info = inst.info.exited(code, finished, message);
+    inst.info = info;
+    persistExit(inst, info);
+    inst.exited.complete(info);
+    LOG.info("[process-runtime] {}/{} attempt {} exited with {}", pod.uid, info.name(), info.attempt(), code);
+    notifyChange(pod.uid);
+  }
+
+  private void notifyChange(String uid) {
+    if (closed) {
+      return;
+    }
+    for (Consumer<String> l : listeners) {
+      try {
+        l.accept(uid);
+      } catch (RuntimeException e) {
+        LOG.warn("runtime listener failed", e);
+      }
+    }
+  }
+
+  private void persistExit(Inst inst, ContainerInstance info) {
+    try {
+      Files.createDirectories(inst.dir);
+      Properties st = Optional.ofNullable(read(inst.dir.resolve("state.properties"))).orElseGet(Properties::new);
+      st.setProperty("id", info.id());
+      st.setProperty("exitCode", Integer.toString(info.exitCode()));
+      st.setProperty("finishedAt", info.finishedAt().toString());
+      if (info.createdAt() != null) {
+        st.setProperty("createdAt", info.createdAt().toString());
+      }
+      if (info.startedAt() != null) {
+        st.setProperty("startedAt", info.startedAt().toString());
+      }
+      st.setProperty("reason", info.reason());
+      if (info.message() != null) {
+        st.setProperty("message", info.message());
+      }
+      write(inst.dir.resolve("state.properties"), st);
+    } catch (IOException e) {
+      LOG.warn("cannot persist the exit of {}", inst.dir, e);
+    }
+  }
+
+  // ---- stop -----------------------------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<ContainerInstance> stop(String podUid, String container, Duration grace) {
+    PodEntry pod = pods.get(podUid);
+    if (pod == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Inst inst;
+    synchronized (pod) {
+      List<Inst> list = pod.containers.get(container);
+      if (list == null || list.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      inst = list.get(list.size() - 1);
+    }
+    if (inst.exited.isDone() || inst.handle == null) {
+      return inst.exited.isDone() ? inst.exited : CompletableFuture.completedFuture(inst.info);
+    }
+    if (!inst.stopping) {
+      inst.stopping = true;
+      LOG.info("[process-runtime] stopping {}/{} (pid {}) with a grace period of {}s", podUid, container,
+          inst.handle.pid(), grace.toSeconds());
+      inst.handle.destroy(); // SIGTERM; the wrapper forwards it to the container
+      long ms = Math.max(0, grace.toMillis());
+      timer.schedule(() -> {
+        if (inst.handle.isAlive()) {
+          LOG.info("[process-runtime] {}/{} outlived its grace period: killing it", podUid, container);
+          killDescendants(inst);
+          inst.handle.destroyForcibly();
+        }
+      }, ms, TimeUnit.MILLISECONDS);
+    }
+    return inst.exited;
+  }
+
+  private static void killDescendants(Inst inst) {
+    if (inst.handle == null) {
+      return;
+    }
+    try {
+      inst.handle.descendants().forEach(ProcessHandle::destroyForcibly);
+    } catch (RuntimeException e) {
+      LOG.debug("cannot list the children of {}", inst.handle.pid(), e);
+    }
+  }
+
+  // ---- inspect --------------------------------------------------------------------------------
+
+  @Override
+  public List<ContainerInstance> containers(String podUid) {
+    PodEntry pod = pods.get(podUid);
+    if (pod == null) {
+      return List.of();
+    }
+    List<ContainerInstance> out = new ArrayList<>();
+    synchronized (pod) {
+      for (List<Inst> list : pod.containers.values()) {
+        for (int i = list.size() - 1; i >= 0 && i >= list.size() - 2; i--) {
+          out.add(list.get(i).info);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Set<String> pods() {
+    return Set.copyOf(pods.keySet());
+  }
+
+  /** The pid of a container's running instance (tests and diagnostics). */
+  public Optional<Long> pid(String podUid, String container) {
+    PodEntry pod = pods.get(podUid);
+    if (pod == null) {
+      return Optional.empty();
+    }
+    synchronized (pod) {
+      List<Inst> list = pod.containers.get(container);
+      if (list == null || list.isEmpty()) {
+        return Optional.empty();
+      }
+      Inst last = list.get(list.size() - 1);
+      return last.info.running() && last.handle != null ? Optional.of(last.handle.pid()) : Optional.empty();
+    }
+  }
+
+  @Override
+  public void removePod(String podUid) {
+    PodEntry pod = pods.remove(podUid);
+    if (pod == null) {
+      return;
+    }
+    synchronized (pod) {
+      for (List<Inst> list : pod.containers.values()) {
+        for (Inst i : list) {
+          if (i.handle != null && i.handle.isAlive()) {
+            killDescendants(i);
+            i.handle.destroyForcibly();
+          }
+        }
+      }
+    }
+    deleteTree(pod.dir);
+  }
+
+  @Override
+  public Optional<String> logs(String podUid, String container, boolean previous) {
+    PodEntry pod = pods.get(podUid);
+    if (pod == null) {
+      return Optional.empty();
+    }
+    Inst inst;
+    synchronized (pod) {
+      List<Inst> list = pod.containers.get(container);
+      int idx = list == null ? -1 : list.size() - (previous ? 2 : 1);
+      if (idx < 0) {
+        return Optional.empty();
+      }
+      inst = list.get(idx);
+    }
+    if (inst.log == null || !Files.exists(inst.log)) {
+      return Optional.of(inst.info.message() == null ? "" : inst.info.message() + "\n");
+    }
+    try {
+      return Optional.of(Files.readString(inst.log, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public int exec(String podUid, String container, List<String> command, Duration timeout) {
+    PodEntry pod = pods.get(podUid);
+    Inst inst = null;
+    if (pod != null) {
+      synchronized (pod) {
+        List<Inst> list = pod.containers.get(container);
+        if (list != null && !list.isEmpty()) {
+          inst = list.get(list.size() - 1);
+        }
+      }
+    }
+    if (inst == null || !inst.info.running() || command.isEmpty()) {
+      return -1;
+    }
+    String path = inst.env.getOrDefault("PATH", hostPath);
+    if (ImageCatalog.which(command.get(0), path).isEmpty()) {
+      return 127;
+    }
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+    if (inst.workDir != null) {
+      pb.directory(new File(inst.workDir));
+    }
+    pb.environment().clear();
+    pb.environment().putAll(inst.env);
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        return -1;
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      return 126;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  @Override
+  public boolean realNetwork() {
+    return true;
+  }
+
+  @Override
+  public void onChange(Consumer<String> podUidListener) {
+    listeners.add(podUidListener);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    timer.shutdownNow();
+  }
+
+  @Override
+  public void stopAll(Duration grace) {
+    List<CompletableFuture<ContainerInstance>> stops = new ArrayList<>();
+    for (PodEntry pod : pods.values()) {
+      List<String> names;
+      synchronized (pod) {
+        names = new ArrayList<>(pod.containers.keySet());
+      }
+      for (String n : names) {
+        stops.add(stop(pod.uid, n, grace));
+      }
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("not every container stopped in time: killing the rest", e);
+      for (PodEntry pod : pods.values()) {
+        synchronized (pod) {
+          pod.containers.values().forEach(l -> l.forEach(i -> {
+            if (i.handle != null && i.handle.isAlive()) {
+              killDescendants(i);
+              i.handle.destroyForcibly();
+            }
+          }));
+        }
+      }
+    }
+    close();
+  }
+
+  // ---- files ----------------------------------------------------------------------------------
+
+  private static Properties read(Path p) {
+    if (!Files.isRegularFile(p)) {
+      return null;
+    }
+    Properties props = new Properties();
+    try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+      props.load(r);
+      return props;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void write(Path p, Properties props) throws IOException {
+    Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      props.store(w, null);
+    }
+    Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The environment may hold Secret values: readable by the agent's user only. */
+  private static void writeEnv(Path dir, Map<String, String> env) throws IOException {
+    Path p = dir.resolve("env.properties");
+    Files.deleteIfExists(p);
+    try {
+      Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(p);
+    }
+    Properties props = new Properties();
+    props.putAll(env);
+    try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
+      props.store(w, null);
+    }
+  }
+
+  private static Instant instant(String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          LOG.debug("cannot delete {}", p, e);
+        }
+      });
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}", dir, e);
+    }
+  }
+
+  private static String loadWrapper() {
+    try (InputStream in = ProcessRuntime.class.getResourceAsStream("/io/kafkube/agent/container-wrapper.sh")) {
+      if (in == null) {
+        throw new IllegalStateException("container-wrapper.sh is not on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.kafkube.agent.runtime;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agent asks a runtime to start: one container of a pod, with everything resolved
+ * (environment values, variable references expanded).
+ *
+ * @param attempt    the run number (kubelet's restartCount of the new instance)
+ * @param command    the container's {@code command}, empty when the image's entrypoint applies
+ * @param args       the container's {@code args}, empty when the image's default command applies
+ * @param env        the environment in Kubernetes' order (later entries win)
+ * @param workingDir the container's {@code workingDir}, or null
+ */
+public record StartSpec(String container, int attempt, String image, List<String> command, List<String> args,
+    Map<String, String> env, String workingDir) {
+  public StartSpec {
+    command = command == null ? List.of() : List.copyOf(command);
+    args = args == null ? List.of() : List.copyOf(args);
+    env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+  }
+}
