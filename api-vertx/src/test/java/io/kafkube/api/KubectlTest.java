@@ -418,4 +418,57 @@ class KubectlTest {
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("error: failed to create token: serviceaccounts \"nobody\" not found");
   }
+
+  @Test
+  @Order(16)
+  void explainReadsTheOpenApiSchema() throws Exception {
+    Result r = ok("explain", "pod.spec.containers");
+    assertThat(r.out()).contains("KIND:", "Pod", "VERSION:", "v1", "containers", "DESCRIPTION:", "FIELDS:")
+        .containsPattern("image\\s+<string>");
+  }
+
+  @Test
+  @Order(17)
+  void describeShowsThePodAndItsEvents() throws Exception {
+    String uid = ok("get", "pod", "box", "-n", "team", "-o", "jsonpath={.metadata.uid}").out();
+    Path event = manifest("event.yaml", """
+        apiVersion: v1
+        kind: Event
+        metadata:
+          name: box.failed
+          namespace: team
+        involvedObject:
+          apiVersion: v1
+          kind: Pod
+          name: box
+          namespace: team
+          uid: %s
+        reason: FailedScheduling
+        message: "0/3 nodes are available: 3 Insufficient cpu."
+        type: Warning
+        source:
+          component: default-scheduler
+        count: 1
+        """.formatted(uid));
+    ok("create", "-f", event.toString());
+    Result r = ok("describe", "pod", "box", "-n", "team");
+    assertThat(r.out()).containsPattern("Name:\\s+box").containsPattern("Namespace:\\s+team")
+        .containsPattern("Status:\\s+Pending").contains("Containers:", "main:", "busybox")
+        .contains("Events:").containsPattern("Warning\\s+FailedScheduling\\s+.*default-scheduler\\s+"
+            + "0/3 nodes are available: 3 Insufficient cpu\\.");
+  }
+
+  @Test
+  @Order(18)
+  void editThroughKubeEditor() throws Exception {
+    ProcessBuilder pb = builder("edit", "configmap", "settings", "-n", "team");
+    pb.environment().put("KUBE_EDITOR", "sed -i s/a:\\ b/a:\\ edited/");
+    Path out = Files.createTempFile(dir, "edit", ".txt");
+    pb.redirectErrorStream(true).redirectOutput(out.toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
+    assertThat(Files.readString(out)).contains("configmap/settings edited");
+    assertThat(ok("get", "cm", "settings", "-n", "team", "-o", "jsonpath={.data.a}").out()).isEqualTo("edited");
+  }
 }

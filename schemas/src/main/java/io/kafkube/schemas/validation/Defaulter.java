@@ -64,7 +64,49 @@ public final class Defaulter {
         }
       }
       case "Job" -> generateJobSelector(obj);
+      case "Pod" -> {
+        // as kube-apiserver: a new pod's status is Pending with its QoS class, whatever the client sent
+        obj.put("status", null);
+        GenericRecord status = child(obj, "status");
+        status.put("phase", "Pending");
+        status.put("qosClass", qosClass(rec(obj, "spec")));
+      }
       default -> { }
+    }
+  }
+
+  /**
+   * Kubernetes' QoS class of a pod: BestEffort without any request or limit; Guaranteed when every
+   * container limits cpu and memory and requests (defaulting to the limits) equal them; else Burstable.
+   */
+  static String qosClass(GenericRecord spec) {
+    boolean any = false;
+    boolean guaranteed = true;
+    for (String list : List.of("initContainers", "containers")) {
+      for (GenericRecord c : Rec.records(spec, list)) {
+        GenericRecord resources = rec(c, "resources");
+        Map<String, String> requests = Rec.stringMap(resources, "requests");
+        Map<String, String> limits = Rec.stringMap(resources, "limits");
+        requests = requests == null ? Map.of() : requests;
+        limits = limits == null ? Map.of() : limits;
+        any |= !requests.isEmpty() || !limits.isEmpty();
+        for (String r : List.of("cpu", "memory")) {
+          String limit = limits.get(r);
+          String request = requests.getOrDefault(r, limit);
+          if (limit == null || !sameQuantity(limit, request)) {
+            guaranteed = false;
+          }
+        }
+      }
+    }
+    return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+  }
+
+  private static boolean sameQuantity(String a, String b) {
+    try {
+      return Quantity.parse(a).equals(Quantity.parse(b));
+    } catch (RuntimeException e) {
+      return false; // an invalid quantity is refused by validation, with the field named
     }
   }
 

@@ -269,6 +269,23 @@ class DefaulterTest {
     assertThat(ObjectValidator.validateCreate(TestObjects.type("Job"), job)).isEmpty();
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{}                                                                         | BestEffort",
+      "{limits: {cpu: 500m}}                                                      | Burstable",
+      "{requests: {cpu: 100m, memory: 64Mi}}                                      | Burstable",
+      "{limits: {cpu: 500m, memory: 128Mi}}                                       | Guaranteed",
+      "{limits: {cpu: '1', memory: 1Gi}, requests: {cpu: 1000m, memory: 1024Mi}} | Guaranteed",
+      "{limits: {cpu: '1', memory: 1Gi}, requests: {cpu: 500m, memory: 1Gi}}     | Burstable"})
+  void createPreparationResetsPodStatusToPendingWithItsQosClass(String resources, String qos) {
+    GenericRecord pod = TestObjects.defaulted("Pod", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\n"
+        + "spec: {containers: [{name: a, image: busybox, resources: " + resources + "}]}\n"
+        + "status: {phase: Running, podIP: 10.0.0.1}");
+    Defaulter.prepareForCreate(TestObjects.type("Pod"), pod);
+    assertThat(KubeJson.toJson(pod).get("status").toString())
+        .isEqualTo("{\"phase\":\"Pending\",\"qosClass\":\"" + qos + "\"}");
+  }
+
   @Test
   void defaultedSamplesAreValid() {
     for (Object[] c : List.of(new Object[] {"Pod", POD}, new Object[] {"Deployment", DEPLOYMENT},
