@@ -1,6 +1,7 @@
 package io.kafkube.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.api.watch.WatchSink;
 import io.kafkube.api.ApiException;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.discovery.Discovery;
@@ -63,7 +64,7 @@ public final class ApiRouter {
     // authentication waits for.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES);
     router.route().handler(ctx -> {
-      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      if (WatchSink.isUpgrade(ctx.request())) {
         ctx.request().pause();
         ctx.next();
       } else {

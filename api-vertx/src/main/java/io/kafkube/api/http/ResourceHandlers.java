@@ -121,7 +121,7 @@ public final class ResourceHandlers {
         Params.wantsTable(ctx) ? tables : null, Params.include(ctx), Params.bool(ctx, "allowWatchBookmarks"),
         sendInitial, timeout, bookmarkInterval, 10_000);
     Future<Void> ready = rv == null ? readPoint(ctx) : Future.succeededFuture();
-    boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
+    boolean upgrade = WatchSink.isUpgrade(ctx.request());
     ready.compose(v -> upgrade ? ctx.request().toWebSocket().map(WatchSink::webSocket)
             : Future.succeededFuture(WatchSink.chunked(ctx.response())))
         .onSuccess(sink -> {

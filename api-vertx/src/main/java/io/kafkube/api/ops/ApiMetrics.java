@@ -1,6 +1,7 @@
 package io.kafkube.api.ops;
 
 import io.kafkube.api.http.RequestInfo;
+import io.kafkube.api.watch.WatchSink;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -70,7 +71,7 @@ public final class ApiMetrics {
       return;
     }
     long start = System.nanoTime();
-    boolean watch = "websocket".equalsIgnoreCase(req.getHeader("Upgrade")) || "true".equals(req.getParam("watch"))
+    boolean watch = WatchSink.isUpgrade(req) || "true".equals(req.getParam("watch"))
         || "1".equals(req.getParam("watch"));
     String resource = "";
     String subresource = "";

@@ -1,6 +1,7 @@
 package io.kafkube.api.watch;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -21,6 +22,11 @@ public interface WatchSink {
 
   /** Runs {@code action} when the client goes or the connection fails. */
   void onClose(Runnable action);
+
+  /** Whether a request asks for a WebSocket upgrade (a watch served as {@link #webSocket}). */
+  static boolean isUpgrade(HttpServerRequest request) {
+    return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+  }
 
   static WatchSink chunked(HttpServerResponse response) {
     return new WatchSink() {

@@ -59,28 +59,28 @@ public final class ApiBenchmark {
   private ApiBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Options o = Options.defaults();
-    for (int i = 0; i < args.length; i++) {
-      String v = i + 1 < args.length ? args[i + 1] : "";
-      o = switch (args[i]) {
-        case "--clients" -> new Options(Integer.parseInt(v), o.pods(), o.lists(), o.watchers(), o.watchWrites(),
-            o.partitions(), o.nodes());
-        case "--pods" -> new Options(o.clients(), Integer.parseInt(v), o.lists(), o.watchers(), o.watchWrites(),
-            o.partitions(), o.nodes());
-        case "--lists" -> new Options(o.clients(), o.pods(), Integer.parseInt(v), o.watchers(), o.watchWrites(),
-            o.partitions(), o.nodes());
-        case "--watchers" -> new Options(o.clients(), o.pods(), o.lists(), Integer.parseInt(v), o.watchWrites(),
-            o.partitions(), o.nodes());
-        case "--watch-writes" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), Integer.parseInt(v),
-            o.partitions(), o.nodes());
-        case "--partitions" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), o.watchWrites(),
-            Integer.parseInt(v), o.nodes());
-        case "--nodes" -> new Options(o.clients(), o.pods(), o.lists(), o.watchers(), o.watchWrites(), o.partitions(),
-            Integer.parseInt(v));
+    Options d = Options.defaults();
+    int clients = d.clients();
+    int pods = d.pods();
+    int lists = d.lists();
+    int watchers = d.watchers();
+    int watchWrites = d.watchWrites();
+    int partitions = d.partitions();
+    int nodes = d.nodes();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      int v = Integer.parseInt(args[i + 1]);
+      switch (args[i]) {
+        case "--clients" -> clients = v;
+        case "--pods" -> pods = v;
+        case "--lists" -> lists = v;
+        case "--watchers" -> watchers = v;
+        case "--watch-writes" -> watchWrites = v;
+        case "--partitions" -> partitions = v;
+        case "--nodes" -> nodes = v;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      };
-      i++;
+      }
     }
+    Options o = new Options(clients, pods, lists, watchers, watchWrites, partitions, nodes);
     Path dir = Files.createTempDirectory("kafkube-api-bench");
     PrintStream out = System.out;
     // No node agent: the benchmark's pods go to Node objects it registers, never to processes of this machine.

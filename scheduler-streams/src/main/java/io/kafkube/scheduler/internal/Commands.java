@@ -7,6 +7,7 @@ import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.User;
 import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.meta.Meta;
+import io.kafkube.schemas.meta.PodConditions;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.schemas.avro.KafkubeSchemas;
@@ -15,10 +16,7 @@ import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /** The commands the scheduler sends to the store, under its own identity. */
@@ -53,7 +51,7 @@ public final class Commands {
   /** The same, also setting (or clearing, when null) {@code status.nominatedNodeName}. */
   static GenericRecord unschedulable(PodInfo pod, String message, String nominatedNode, long now) {
     GenericRecord copy = AvroPaths.copy(pod.record());
-    setCondition(copy, "PodScheduled", "False", ScheduleResult.REASON_UNSCHEDULABLE, message, now);
+    PodConditions.set(copy, "PodScheduled", "False", ScheduleResult.REASON_UNSCHEDULABLE, message, now);
     AvroPaths.recordOrCreate(copy, "status").put("nominatedNodeName", nominatedNode);
     return Envelopes.command(Op.UPDATE_STATUS, pod.key(), PODS, SCHEDULER,
             "scheduler-status-" + pod.uid() + "-" + now)
@@ -137,35 +135,5 @@ public final class Commands {
   static GenericRecord evict(PodInfo victim, long now) {
     return Envelopes.command(Op.DELETE, victim.key(), PODS, SCHEDULER, "scheduler-preempt-" + victim.uid() + "-" + now)
         .preconditions(victim.uid(), null).timestamp(now).build();
-  }
-
-  static void setCondition(GenericRecord pod, String type, String status, String reason, String message,
-      long now) {
-    GenericRecord st = AvroPaths.recordOrCreate(pod, "status");
-    Schema listSchema = AvroPaths.nonNull(st.getSchema().getField("conditions").schema());
-    Schema condSchema = AvroPaths.nonNull(listSchema.getElementType());
-    List<Object> conditions = new ArrayList<>();
-    GenericRecord cond = null;
-    if (st.get("conditions") instanceof List<?> l) {
-      for (Object o : l) {
-        GenericRecord c = (GenericRecord) o;
-        if (type.equals(AvroPaths.string(c, "type"))) {
-          cond = c;
-        }
-        conditions.add(c);
-      }
-    }
-    if (cond == null) {
-      cond = new GenericData.Record(condSchema);
-      cond.put("type", type);
-      conditions.add(cond);
-    }
-    if (!status.equals(AvroPaths.string(cond, "status"))) {
-      cond.put("lastTransitionTime", now);
-    }
-    cond.put("status", status);
-    cond.put("reason", reason);
-    cond.put("message", message);
-    st.put("conditions", new GenericData.Array<>(listSchema, conditions));
   }
 }

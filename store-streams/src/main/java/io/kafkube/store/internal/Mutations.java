@@ -4,6 +4,7 @@ import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.meta.Meta;
+import io.kafkube.schemas.meta.PodConditions;
 import io.kafkube.schemas.resource.ObjectKey;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;

@@ -1,17 +1,19 @@
-package io.kafkube.store.internal;
+package io.kafkube.schemas.meta;
 
-import io.kafkube.schemas.meta.AvroPaths;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-/** Sets one condition in a pod's {@code status.conditions}, keeping the others. */
-final class PodConditions {
+/**
+ * Sets one condition in a pod's {@code status.conditions}, keeping the others, as kube-apiserver and
+ * kube-scheduler do: {@code lastTransitionTime} moves only when the status changes.
+ */
+public final class PodConditions {
   private PodConditions() {}
 
-  static void set(GenericRecord pod, String type, String status, String reason, String message, long now) {
+  public static void set(GenericRecord pod, String type, String status, String reason, String message, long now) {
     GenericRecord st = AvroPaths.recordOrCreate(pod, "status");
     Schema listSchema = AvroPaths.nonNull(st.getSchema().getField("conditions").schema());
     Schema condSchema = AvroPaths.nonNull(listSchema.getElementType());
