@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * assigned) and hands every record to a handler on its own thread; says when it has caught up with
  * the end offsets it saw at start.
  */
-final class TopicFollower implements AutoCloseable {
+public final class TopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
   /** Receives the records (value null: tombstone). */
-  interface Handler {
+  public interface Handler {
     void record(String topic, String key, GenericRecord value);
 
     /** Once, when the initial content has been read. */
@@ -43,7 +43,7 @@ final class TopicFollower implements AutoCloseable {
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile boolean running = true;
 
-  TopicFollower(String name, String bootstrapServers, List<TopicPartition> partitions,
+  public TopicFollower(String name, String bootstrapServers, List<TopicPartition> partitions,
       Map<String, Deserializer<GenericRecord>> values, Handler handler) {
     this.name = name;
     this.values = values;
@@ -62,16 +62,16 @@ final class TopicFollower implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  TopicFollower start() {
+  public TopicFollower start() {
     thread.start();
     return this;
   }
 
-  boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  boolean isCaughtUp() {
+  public boolean isCaughtUp() {
     return caughtUp.getCount() == 0;
   }
 
