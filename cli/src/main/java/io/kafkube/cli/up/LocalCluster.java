@@ -2,6 +2,8 @@ package io.kafkube.cli.up;
 
 import io.kafkube.agent.AgentConfig;
 import io.kafkube.agent.AgentHost;
+import io.kafkube.agent.proxy.ProxyConfig;
+import io.kafkube.agent.proxy.ProxyHost;
 import io.kafkube.api.ApiConfig;
 import io.kafkube.api.ApiServer;
 import io.kafkube.cli.common.Endpoints;
@@ -48,7 +50,13 @@ public final class LocalCluster implements AutoCloseable {
 
   /** What to start, and where. Port 0 means any free port. */
   public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
-      int registryPort, int apiPort, int etcdPort) {
+      int registryPort, int apiPort, int etcdPort, int ingressPort) {
+    /** Without an Ingress port: the Ingress proxy takes any free port. */
+    public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
+        int registryPort, int apiPort, int etcdPort) {
+      this(dataDir, prefix, partitions, kafkaPort, controllerPort, registryPort, apiPort, etcdPort, 0);
+    }
+
     /** Without an etcd port: the etcd endpoint takes any free port. */
     public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
         int registryPort, int apiPort) {
@@ -147,6 +155,15 @@ public final class LocalCluster implements AutoCloseable {
       nodeNames.add(nodeName(i));
     }
 
+    String ingress = "";
+    if (nodes > 0) {
+      // One kube-proxy for the machine: every node of this process shares its loopback addresses.
+      ProxyHost proxy = ProxyHost.start(ProxyConfig.defaults(bootstrap).withIngressPort(settings.ingressPort()),
+          topics, START_TIMEOUT);
+      running.push(proxy);
+      ingress = "http://127.0.0.1:" + proxy.ingressPort();
+    }
+
     api = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
         .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1),
         topics, START_TIMEOUT);
@@ -159,6 +176,7 @@ public final class LocalCluster implements AutoCloseable {
     e.put("kubeconfig", api.kubeconfigPath().toAbsolutePath().toString());
     e.put("etcd", etcd.url());
     e.put("nodes", String.join(",", nodeNames));
+    e.put("ingress", ingress);
     e.put("prefix", settings.prefix());
     e.put("partitions", Integer.toString(partitions));
     endpoints = new Endpoints(e);

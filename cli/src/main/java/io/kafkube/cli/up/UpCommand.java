@@ -36,6 +36,10 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--etcd-port", defaultValue = "2379", description = "etcd v3 gRPC endpoint port (default: ${DEFAULT-VALUE})")
   int etcdPort;
 
+  @Option(names = "--ingress-port", defaultValue = "8080",
+      description = "the Ingress proxy's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int ingressPort;
+
   @Option(names = "--partitions", defaultValue = "" + StoreConfig.DEFAULT_PARTITIONS,
       description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
   int partitions;
@@ -60,7 +64,7 @@ public final class UpCommand implements Callable<Integer> {
     };
     LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
         auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort,
-        auto ? 0 : etcdPort);
+        auto ? 0 : etcdPort, auto ? 0 : ingressPort);
     PrintWriter out = spec.commandLine().getOut();
     out.println("kafkube: starting (data in " + dataDir.toAbsolutePath() + ") ...");
     out.flush();
@@ -82,6 +86,9 @@ public final class UpCommand implements Callable<Integer> {
         e.get("prefix"), e.get("prefix"), e.get("prefix"), e.get("partitions"));
     out.printf("  Nodes            %s (pods run as processes of this machine on 127.2.0.0/16, ...)%n",
         e.get("nodes").isEmpty() ? "none" : e.get("nodes"));
+    if (!e.get("ingress").isEmpty()) {
+      out.printf("  Services         ClusterIPs on 127.1.0.0/16, NodePorts on 127.0.0.1; Ingress at %s%n", e.get("ingress"));
+    }
     out.printf("  Endpoints        %s%n", dataDir.toAbsolutePath().resolve(Endpoints.FILE));
     out.println();
     out.println("Use kubectl against it:");
