@@ -64,6 +64,11 @@ public final class StoreService implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "2");
+    // Transactions v2 (KIP-890) bump the producer epoch with every transaction, and the broker takes only
+    // sequence 0 first from a fresh epoch (KAFKA-18202): with several produce requests in flight, a later
+    // batch overtaking the first of a transaction is refused OUT_OF_ORDER_SEQUENCE_NUMBER and retried
+    // after retry.backoff.ms, and the commit waits for it. One request in flight per broker never reorders.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
     // Compression costs the single-writer thread more than it saves on a local or LAN broker.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),

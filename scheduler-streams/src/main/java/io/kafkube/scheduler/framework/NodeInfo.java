@@ -25,6 +25,10 @@ public final class NodeInfo {
   private final List<PodInfo> pods = new ArrayList<>();
   private int podsWithRequiredAntiAffinity;
   private int podsWithAffinity;
+  /** Bumped whenever the pods on this node change: what a memo of {@link #pods} was computed at. */
+  private long generation;
+  /** Counts derived from {@link #pods}, by what they count, valid while the generation holds. */
+  private java.util.HashMap<Object, long[]> memo;
 
   public NodeInfo(String name, Map<String, String> labels, Resources allocatable, List<Taint> taints,
       boolean unschedulable, boolean ready) {
@@ -98,11 +102,39 @@ public final class NodeInfo {
   public void addPod(Resources requests) {
     requested = requested.plus(requests);
     podCount++;
+    generation++;
   }
 
   public void removePod(Resources requests) {
     requested = requested.minus(requests);
     podCount--;
+    generation++;
+  }
+
+  /**
+   * A count over this node's pods, remembered until they change: a cycle scans every node, and
+   * between two cycles the pods of only one or two nodes change. {@code what} identifies the count
+   * (equals/hashCode); {@code count} computes it.
+   */
+  public long memoCount(Object what, java.util.function.ToLongFunction<NodeInfo> count) {
+    if (memo == null) {
+      memo = new java.util.HashMap<>();
+    }
+    long[] m = memo.get(what);
+    if (m != null && m[0] == generation) {
+      return m[1];
+    }
+    long v = count.applyAsLong(this);
+    if (m == null) {
+      if (memo.size() >= 64) {
+        memo.clear(); // many different counts: keep the memo bounded
+      }
+      memo.put(what, new long[] {generation, v});
+    } else {
+      m[0] = generation;
+      m[1] = v;
+    }
+    return v;
   }
 
   /** A pod bound to or assumed on this node: its claim, and the pod for affinity and spreading. */

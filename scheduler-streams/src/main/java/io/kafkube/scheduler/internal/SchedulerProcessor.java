@@ -70,6 +70,8 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   /** Pods this scheduler preempted for a pod (by the preemptor's key), until they are gone. */
   private final Map<String, List<String>> victimsOf = new HashMap<>();
   private final Map<String, Assumption> assumed = new HashMap<>();
+  /** No assumption expires before this wall-clock time (ms): most rounds need not look at them. */
+  private long nextExpiry = Long.MIN_VALUE;
   private ClusterCache cache;
   private SchedulingQueue queue;
   private long skipped;
@@ -110,6 +112,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     cache = new ClusterCache();
     queue = new SchedulingQueue(settings.initialBackoff().toMillis(), settings.maxBackoff().toMillis());
     assumed.clear();
+    nextExpiry = Long.MIN_VALUE;
     classValues.clear();
     classDefaults.clear();
     budgets.clear();
@@ -441,6 +444,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     queue.remove(pod.key());
     Assumption a = new Assumption(pod.uid(), node, now);
     assumed.put(pod.key(), a);
+    nextExpiry = Math.min(nextExpiry, now + settings.assumeTimeout().toMillis());
     assumedStore.put(pod.key(), a.encode());
     cache.place(pod, node);
   }
@@ -455,12 +459,19 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   /** A BIND not seen applied in time was refused or lost: free its claim, queue the pod again. */
   private void expireAssumptions(long now) {
     long timeout = settings.assumeTimeout().toMillis();
+    if (now < nextExpiry) {
+      return;
+    }
     List<String> expired = new ArrayList<>();
+    long[] oldest = {Long.MAX_VALUE};
     assumed.forEach((key, a) -> {
       if (now - a.sentAt() >= timeout) {
         expired.add(key);
+      } else {
+        oldest[0] = Math.min(oldest[0], a.sentAt());
       }
     });
+    nextExpiry = oldest[0] == Long.MAX_VALUE ? Long.MAX_VALUE : oldest[0] + timeout;
     for (String key : expired) {
       Assumption a = assumed.get(key);
       LOG.warn("[scheduler] pod {} not seen bound to {} within {} ms; forgetting the assumption", key, a.node(),

@@ -24,6 +24,25 @@ public final class NodeResourcesFit implements FilterPlugin {
 
   @Override
   public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+    return fits(pod, node) ? Status.SUCCESS : Status.unschedulable(reasons(pod, node).toArray(String[]::new));
+  }
+
+  /** The check of {@link #reasons} without building them: the common case of a scan over many nodes. */
+  private static boolean fits(PodInfo pod, NodeInfo node) {
+    if (node.podCount() + 1 > node.allocatable().milli(Resources.PODS) / 1000) {
+      return false;
+    }
+    Resources req = pod.requests();
+    for (String r : req.names()) {
+      long want = req.milli(r);
+      if (!r.equals(Resources.PODS) && want > 0 && want > node.allocatable().milli(r) - node.requested().milli(r)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> reasons(PodInfo pod, NodeInfo node) {
     List<String> reasons = new ArrayList<>();
     long allowedPods = node.allocatable().milli(Resources.PODS) / 1000;
     if (node.podCount() + 1 > allowedPods) {
@@ -39,6 +58,6 @@ public final class NodeResourcesFit implements FilterPlugin {
         reasons.add("Insufficient " + r);
       }
     }
-    return reasons.isEmpty() ? Status.SUCCESS : Status.unschedulable(reasons.toArray(String[]::new));
+    return reasons;
   }
 }

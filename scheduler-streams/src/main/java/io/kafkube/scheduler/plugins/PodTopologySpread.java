@@ -105,7 +105,14 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
         && (!c.honorTaints() || TaintToleration.toleratesHardTaints(pod, node));
   }
 
+  /** What {@link #countMatching} counts, as a memo key of the node. */
+  private record MatchingPods(LabelSelector selector, String namespace) {}
+
   static int countMatching(NodeInfo node, LabelSelector selector, String namespace) {
+    return (int) node.memoCount(new MatchingPods(selector, namespace), n -> count(n, selector, namespace));
+  }
+
+  private static int count(NodeInfo node, LabelSelector selector, String namespace) {
     int n = 0;
     for (PodInfo p : node.pods()) {
       if (!p.deleting() && namespace.equals(p.namespace()) && selector.matches(p.labels())) {
