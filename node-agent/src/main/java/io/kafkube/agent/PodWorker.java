@@ -442,6 +442,7 @@ final class PodWorker {
   /** Stops a running container: preStop hook, SIGTERM, SIGKILL after the grace period. */
   private void kill(String n, String why) {
     JsonNode c = containerSpec(n);
+    LOG.info("[agent {}] killing {} of {}: {}", node.name(), n, ref.display(), why);
     event(c, "Normal", "Killing", why);
     String podIP = node.runtime().sandbox(ref);
     Prober.ProbeRunner runner = c == null ? (h, t) -> true : node.prober().runner(node.runtime(), ref.uid(), n, c, podIP);
