@@ -113,6 +113,7 @@ class LocalClusterPodsTest {
           .code()).isZero();
       assertThat(kubectl(kc, "create", "secret", "generic", "app-secret", "--from-literal=password=s3cret").code())
           .isZero();
+      assertThat(kubectl(kc, "create", "serviceaccount", "app-sa").code()).isZero();
       Kubectl apply = kubectlIn(kc, """
           apiVersion: v1
           kind: Pod
@@ -121,12 +122,23 @@ class LocalClusterPodsTest {
             containers:
             - name: reader
               image: busybox
-              command: ["sh", "-c", "cat /etc/app/config/greeting > /out/config; cat /etc/app/secret/password > /out/secret; echo $$$$ > /out/pid; exec sleep 3600"]
+              command: ["sh", "-c", "cat /etc/app/config/greeting > /out/config; cat /etc/app/secret/password > /out/secret; cat /var/run/secrets/tokens/token > /out/token; cat /etc/podinfo/name > /out/name; echo $$$$ > /out/pid; exec sleep 3600"]
               volumeMounts:
               - {name: config, mountPath: /etc/app/config}
               - {name: secret, mountPath: /etc/app/secret, readOnly: true}
               - {name: out, mountPath: /out}
+              - {name: token, mountPath: /var/run/secrets/tokens, readOnly: true}
+              - {name: podinfo, mountPath: /etc/podinfo}
+            serviceAccountName: app-sa
             volumes:
+            - name: token
+              projected:
+                sources:
+                - serviceAccountToken: {path: token, expirationSeconds: 3600}
+            - name: podinfo
+              downwardAPI:
+                items:
+                - {path: name, fieldRef: {fieldPath: metadata.name}}
             - name: config
               configMap: {name: app-config}
             - name: secret
@@ -139,6 +151,12 @@ class LocalClusterPodsTest {
           java.nio.file.Files.exists(out.resolve("pid")) && !java.nio.file.Files.readString(out.resolve("pid")).isBlank());
       assertThat(java.nio.file.Files.readString(out.resolve("config"))).isEqualTo("hello from a configmap");
       assertThat(java.nio.file.Files.readString(out.resolve("secret"))).isEqualTo("s3cret");
+      assertThat(java.nio.file.Files.readString(out.resolve("name"))).isEqualTo("reader");
+      // the projected token was issued by the API server for the pod's service account
+      String[] jwt = java.nio.file.Files.readString(out.resolve("token")).split("\\.");
+      assertThat(jwt).hasSize(3);
+      assertThat(new String(java.util.Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8))
+          .contains("\"sub\":\"system:serviceaccount:default:app-sa\"");
       await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
           assertThat(kubectl(kc, "describe", "pod", "reader").out())
               .contains("Pulled", "Created", "Started", "Started container reader"));

@@ -127,6 +127,18 @@ public final class NodeAgent implements PodWorker.Node {
     return events;
   }
 
+  private volatile io.kafkube.agent.volume.TokenSource tokens = PodWorker.Node.super.tokens();
+
+  /** Where this node's projected volumes get ServiceAccount tokens (the API, once the agent knows it). */
+  void tokens(io.kafkube.agent.volume.TokenSource source) {
+    this.tokens = source;
+  }
+
+  @Override
+  public io.kafkube.agent.volume.TokenSource tokens() {
+    return tokens;
+  }
+
   /** What the runtime cannot enforce, said on the Node as kubelet's warnings are (not silently). */
   private void reportIsolation() {
     ContainerRuntime.Isolation iso = runtime.isolation();

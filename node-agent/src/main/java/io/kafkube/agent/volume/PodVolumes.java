@@ -305,8 +305,13 @@ public final class PodVolumes {
     String sa = pod.path("spec").path("serviceAccountName").asText("default");
     List<String> aud = t.hasNonNull("audience") ? List.of(t.get("audience").asText()) : List.of();
     long exp = t.path("expirationSeconds").asLong(3607);
-    Optional<String> tok = tokens.token(ns, sa, pod.path("metadata").path("name").asText(),
-        pod.path("metadata").path("uid").asText(), aud, exp);
+    Optional<String> tok;
+    try {
+      tok = tokens.token(ns, sa, pod.path("metadata").path("name").asText(), pod.path("metadata").path("uid").asText(),
+          aud, exp);
+    } catch (VolumeException e) {
+      throw new VolumeException(volume, e.detail());
+    }
     if (tok.isEmpty()) {
       throw new VolumeException(volume, "failed to fetch token: " + tokens.unavailableReason());
     }

@@ -6,10 +6,17 @@ package io.kafkube.agent.volume;
  */
 public final class VolumeException extends Exception {
   private final String volume;
+  private final String detail;
 
   public VolumeException(String volume, String detail) {
     super("MountVolume.SetUp failed for volume \"" + volume + "\" : " + detail);
     this.volume = volume;
+    this.detail = detail;
+  }
+
+  /** What failed, without the volume's name. */
+  public String detail() {
+    return detail;
   }
 
   public String volume() {
