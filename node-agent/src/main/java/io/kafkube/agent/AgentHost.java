@@ -45,6 +45,9 @@ public final class AgentHost implements AutoCloseable {
   private final Map<String, NodeAgent> nodes = new LinkedHashMap<>();
   private final List<TopicFollower> followers = new ArrayList<>();
   private final ConfigCache config;
+  private volatile io.kafkube.agent.volume.ApiTokenSource.Access apiAccess;
+  private final io.kafkube.agent.volume.ApiTokenSource tokens = new io.kafkube.agent.volume.ApiTokenSource(
+      () -> java.util.Optional.ofNullable(apiAccess), java.time.Clock.systemUTC());
 
   private AgentHost(AgentConfig cfg, TopicCatalog topics) {
     this.cfg = cfg;
@@ -114,7 +117,9 @@ public final class AgentHost implements AutoCloseable {
         machine = () -> NodeObjects.Machine.measure(cfg.dataDir(), cfg.cpu(), cfg.memory(), cfg.maxPods());
         cidr = cfg.podCidr();
       }
-      nodes.put(n, new NodeAgent(n, cfg, cidr, rt, machine, client, config, prober, timer, syncPool));
+      NodeAgent na = new NodeAgent(n, cfg, cidr, rt, machine, client, config, prober, timer, syncPool);
+      na.tokens(tokens);
+      nodes.put(n, na);
     }
 
     Map<String, Deserializer<GenericRecord>> cfgValues = Map.of(
@@ -176,6 +181,16 @@ public final class AgentHost implements AutoCloseable {
 
   private void resyncAll() {
     nodes.values().forEach(NodeAgent::resync);
+  }
+
+  /**
+   * Gives the agent access to the API server (HTTPS URL, bearer token, cluster CA), through which it
+   * requests ServiceAccount tokens for projected volumes, as kubelet does. Until then such volumes
+   * fail with FailedMount, saying so.
+   */
+  public void apiAccess(String url, String bearerToken, java.nio.file.Path caCertificate) {
+    this.apiAccess = new io.kafkube.agent.volume.ApiTokenSource.Access(url, bearerToken, caCertificate);
+    resyncAll();
   }
 
   public NodeAgent node(String name) {

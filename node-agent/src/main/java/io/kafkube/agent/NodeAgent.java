@@ -81,6 +81,7 @@ public final class NodeAgent implements PodWorker.Node {
   private volatile Instant lastNodeStatus = Instant.EPOCH;
   private volatile boolean leaseExists;
   private volatile String lastPressure = "";
+  private final io.kafkube.agent.event.EventRecorder events;
   private ScheduledFuture<?> leaseTask;
   private ScheduledFuture<?> resyncTask;
 
@@ -99,7 +100,58 @@ public final class NodeAgent implements PodWorker.Node {
     this.timer = timer;
     this.syncPool = syncPool;
     this.identity = new User("system:node:" + name, List.of("system:nodes", "system:authenticated"), null);
+    this.events = new io.kafkube.agent.event.EventRecorder(name, new io.kafkube.agent.event.EventRecorder.Sink() {
+      @Override
+      public void create(String key, GenericRecord event) {
+        sendEvent(Op.CREATE, key, event);
+      }
+
+      @Override
+      public void update(String key, GenericRecord event) {
+        sendEvent(Op.UPDATE, key, event);
+      }
+    }, timer, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
     runtime.onChange(uid -> resync());
+  }
+
+  private void sendEvent(Op op, String key, GenericRecord event) {
+    client.send(command(op, key, io.kafkube.agent.event.EventRecorder.EVENTS, event).build()).whenComplete((r, e) -> {
+      if (e != null || (!r.success() && r.code() != 404)) {
+        LOG.debug("[agent {}] event {} not written: {}", name, key, e != null ? e.toString() : r.message());
+      }
+    });
+  }
+
+  @Override
+  public io.kafkube.agent.event.EventRecorder events() {
+    return events;
+  }
+
+  private volatile io.kafkube.agent.volume.TokenSource tokens = PodWorker.Node.super.tokens();
+
+  /** Where this node's projected volumes get ServiceAccount tokens (the API, once the agent knows it). */
+  void tokens(io.kafkube.agent.volume.TokenSource source) {
+    this.tokens = source;
+  }
+
+  @Override
+  public io.kafkube.agent.volume.TokenSource tokens() {
+    return tokens;
+  }
+
+  /** What the runtime cannot enforce, said on the Node as kubelet's warnings are (not silently). */
+  private void reportIsolation() {
+    ContainerRuntime.Isolation iso = runtime.isolation();
+    if (!runtime.name().equals("process")) {
+      return;
+    }
+    var node = io.kafkube.agent.event.EventRecorder.Involved.node(name, nodeUid);
+    if (!iso.cgroups()) {
+      events.warning(node, "ResourceLimitsNotEnforced", "resources.limits are not enforced: " + iso.cgroupInfo());
+    }
+    if (!iso.mountNamespaces()) {
+      events.warning(node, "VolumeMountsNotIsolated", iso.mountInfo());
+    }
   }
 
   @Override
@@ -149,6 +201,8 @@ public final class NodeAgent implements PodWorker.Node {
     registered.whenComplete((v, e) -> {
       if (e != null) {
         LOG.warn("[agent {}] node registration failed: {}", name, e.toString());
+      } else {
+        reportIsolation();
       }
       long renew = cfg.leaseRenewInterval().toMillis();
       leaseTask = timer.scheduleWithFixedDelay(this::heartbeat, initialDelay.toMillis(), renew, TimeUnit.MILLISECONDS);
@@ -303,6 +357,7 @@ public final class NodeAgent implements PodWorker.Node {
         if (w != null) {
           workers.remove(k);
           w.close();
+          events.forget(w.uid());
           orphan(w.uid(), w.grace());
         }
       } else if (w == null || !w.uid().equals(Meta.uid(v.get()))) {

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.agent.env.ConfigException;
 import io.kafkube.agent.env.ConfigSource;
 import io.kafkube.agent.env.EnvResolver;
+import io.kafkube.agent.cgroup.Limits;
+import io.kafkube.agent.event.EventRecorder;
+import io.kafkube.agent.lifecycle.Hooks;
+import io.kafkube.agent.volume.PodVolumes;
+import io.kafkube.agent.volume.TokenSource;
+import io.kafkube.agent.volume.VolumeException;
+import io.kafkube.agent.volume.VolumeMount;
 import io.kafkube.agent.probe.Prober;
 import io.kafkube.agent.runtime.ContainerInstance;
 import io.kafkube.agent.runtime.ContainerRuntime;
@@ -54,6 +61,16 @@ final class PodWorker {
     Duration backoffMax();
 
     void resync();
+
+    /** kubelet's event recorder for this node; null: no events (unit tests). */
+    default EventRecorder events() {
+      return null;
+    }
+
+    /** Where projected serviceAccountToken volumes get their tokens. */
+    default TokenSource tokens() {
+      return TokenSource.none("this node agent has no API server access to request ServiceAccount tokens");
+    }
   }
 
   final String key;
@@ -71,6 +88,7 @@ final class PodWorker {
   private boolean deleteSent;
   private Instant deleteSentAt;
   private boolean deadlineExceeded;
+  private boolean isolationReported;
   JsonNode lastSent;
 
   PodWorker(String key, GenericRecord record, Node node) {
@@ -152,7 +170,7 @@ final class PodWorker {
           if (!stopping || !killing.contains(e.getKey())) {
             killing.add(e.getKey());
             cancelProbes(e.getKey());
-            rt.stop(ref.uid(), e.getKey(), grace()).whenComplete((r, t) -> node.resync());
+            kill(e.getKey(), "Stopping container " + e.getKey());
           }
         }
       }
@@ -175,6 +193,7 @@ final class PodWorker {
       return new Result(status, deleting && !anyRunning);
     }
 
+    refreshVolumes(inst, podIP);
     String policy = spec.path("restartPolicy").asText("Always");
     // Init containers, in order: each must succeed before the next starts.
     boolean initDone = true;
@@ -216,7 +235,7 @@ final class PodWorker {
         Prober.Probes p = probesFor(c, cur, podIP);
         if (p != null && p.restartWanted() && killing.add(n)) {
           LOG.info("[agent {}] {} of {}: {}", node.name(), n, ref.display(), p.restartReason());
-          rt.stop(ref.uid(), n, grace()).whenComplete((r, t) -> node.resync());
+          kill(n, "Container " + n + " " + p.restartReason().replaceFirst("^Container ", ""));
         }
       } else if (cur.exited()) {
         killing.remove(n);
@@ -253,6 +272,7 @@ final class PodWorker {
     if (backoff.isInBackOffSince(n, finished, now)) {
       waiting.put(n, new String[] {"CrashLoopBackOff", "back-off " + goDuration(backoff.get(n))
           + " restarting failed container=" + n + " pod=" + ref.display()});
+      event(c, "Warning", "BackOff", "Back-off restarting failed container " + n + " in pod " + ref.display());
       return;
     }
     backoff.next(n, finished);
@@ -269,6 +289,8 @@ final class PodWorker {
     if (w != null && (w[0].equals("ErrImagePull") || w[0].equals("ImagePullBackOff"))
         && backoff.isInBackOffSince(imageKey, Instant.parse(w[2]), now)) {
       waiting.put(n, new String[] {"ImagePullBackOff", "Back-off pulling image \"" + image + "\"", w[2]});
+      event(c, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
+      event(c, "Warning", "Failed", "Error: ImagePullBackOff");
       return;
     }
     try {
@@ -277,6 +299,17 @@ final class PodWorker {
     } catch (ImageException e) {
       backoff.next(imageKey, now);
       waiting.put(n, new String[] {"ErrImagePull", e.getMessage(), now.toString()});
+      event(c, "Warning", "Failed", "Failed to pull image \"" + image + "\": " + e.getMessage());
+      event(c, "Warning", "Failed", "Error: ErrImagePull");
+      return;
+    }
+    List<VolumeMount> mounts;
+    try {
+      mounts = mounts(c, podIP);
+    } catch (VolumeException e) {
+      // kubelet: the pod waits in ContainerCreating and reports FailedMount until the volume can be set up
+      waiting.put(n, new String[] {"ContainerCreating", e.getMessage()});
+      podEvent("Warning", "FailedMount", e.getMessage());
       return;
     }
     Map<String, String> env;
@@ -284,17 +317,41 @@ final class PodWorker {
       env = EnvResolver.resolve(pod, c, podIP, node.hostIP(), node.config());
     } catch (ConfigException e) {
       waiting.put(n, new String[] {"CreateContainerConfigError", e.getMessage()});
+      event(c, "Warning", "Failed", "Error: " + e.getMessage());
       return;
     }
+    Limits limits;
+    try {
+      limits = Limits.of(c);
+    } catch (RuntimeException e) {
+      waiting.put(n, new String[] {"CreateContainerConfigError", "invalid resources.limits: " + e.getMessage()});
+      return;
+    }
+    event(c, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
     List<String> command = new ArrayList<>();
     c.path("command").forEach(x -> command.add(x.asText()));
     List<String> args = new ArrayList<>();
     c.path("args").forEach(x -> args.add(x.asText()));
     String wd = c.hasNonNull("workingDir") ? c.get("workingDir").asText() : null;
     StartSpec s = new StartSpec(n, attempt, image, EnvResolver.expandAll(command, env), EnvResolver.expandAll(args, env),
-        env, wd);
+        env, wd, mounts, limits);
+    reportIsolation(mounts, limits);
     ContainerInstance started = node.runtime().start(ref, s);
     waiting.remove(n);
+    if (started.exited() && "StartError".equals(started.reason())) {
+      event(c, "Warning", "Failed", "Error: " + started.message());
+    } else if (started.attempt() == attempt) {
+      event(c, "Normal", "Created", "Created container " + n);
+      event(c, "Normal", "Started", "Started container " + n);
+      if (started.running()) {
+        Hooks.postStart(c, node.prober().runner(node.runtime(), ref.uid(), n, c, podIP), grace(), msg -> {
+          event(c, "Warning", "FailedPostStartHook", msg);
+          if (killing.add(n)) {
+            kill(n, "FailedPostStartHook");
+          }
+        });
+      }
+    }
     ContainerInstance[] before = inst.getOrDefault(n, new ContainerInstance[2]);
     inst.put(n, started == before[0] ? before : new ContainerInstance[] {started, before[0]});
   }
@@ -309,7 +366,8 @@ final class PodWorker {
     if (attempt == null || attempt != cur.attempt()) {
       cancelProbes(n);
       Prober prober = node.prober();
-      probes.put(n, prober.start(c, prober.runner(node.runtime(), ref.uid(), n, c, podIP), node::resync));
+      probes.put(n, prober.start(c, prober.runner(node.runtime(), ref.uid(), n, c, podIP), node::resync,
+          (kind, msg) -> event(c, "Warning", "Unhealthy", msg)));
       probedAttempt.put(n, cur.attempt());
     }
     return probes.get(n);
@@ -333,6 +391,100 @@ final class PodWorker {
   /** Stops probing (the pod left the node). */
   void close() {
     new ArrayList<>(probes.keySet()).forEach(this::cancelProbes);
+  }
+
+  // ---- volumes, stops, events -------------------------------------------------------------
+
+  /** The pod's volumes (set up or refreshed) and this container's mounts of them. */
+  private List<VolumeMount> mounts(JsonNode c, String podIP) throws VolumeException {
+    java.util.Optional<java.nio.file.Path> dir = node.runtime().volumesDir(ref.uid());
+    if (dir.isEmpty() || !pod.path("spec").path("volumes").elements().hasNext()) {
+      if (c.path("volumeMounts").elements().hasNext() && dir.isPresent()) {
+        return PodVolumes.mounts(c, Map.of());
+      }
+      return List.of();
+    }
+    Map<String, java.nio.file.Path> vols = new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP).prepare();
+    return PodVolumes.mounts(c, vols);
+  }
+
+  /** kubelet's periodic volume resync: ConfigMap, Secret and downward-API files follow their sources. */
+  private void refreshVolumes(Map<String, ContainerInstance[]> inst, String podIP) {
+    boolean anyRunning = inst.values().stream().anyMatch(i -> i[0] != null && i[0].running());
+    java.util.Optional<java.nio.file.Path> dir = node.runtime().volumesDir(ref.uid());
+    if (!anyRunning || dir.isEmpty() || !pod.path("spec").path("volumes").elements().hasNext()) {
+      return;
+    }
+    try {
+      new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP).prepare();
+    } catch (VolumeException e) {
+      podEvent("Warning", "FailedMount", e.getMessage());
+    }
+  }
+
+  /** Says once per pod what this node cannot enforce of what the pod asks (no silent downgrade). */
+  private void reportIsolation(List<VolumeMount> mounts, Limits limits) {
+    if (isolationReported) {
+      return;
+    }
+    ContainerRuntime.Isolation iso = node.runtime().isolation();
+    if (!mounts.isEmpty() && !iso.mountNamespaces() && node.runtime().volumesDir(ref.uid()).isPresent()) {
+      isolationReported = true;
+      podEvent("Warning", "FailedMount", iso.mountInfo());
+    }
+    if (limits.any() && !iso.cgroups()) {
+      isolationReported = true;
+      podEvent("Warning", "ResourceLimitsNotEnforced", "resources.limits are not enforced on this node: "
+          + iso.cgroupInfo());
+    }
+  }
+
+  /** Stops a running container: preStop hook, SIGTERM, SIGKILL after the grace period. */
+  private void kill(String n, String why) {
+    JsonNode c = containerSpec(n);
+    LOG.info("[agent {}] killing {} of {}: {}", node.name(), n, ref.display(), why);
+    event(c, "Normal", "Killing", why);
+    String podIP = node.runtime().sandbox(ref);
+    Prober.ProbeRunner runner = c == null ? (h, t) -> true : node.prober().runner(node.runtime(), ref.uid(), n, c, podIP);
+    Hooks.stop(node.runtime(), ref.uid(), n, c, runner, grace(),
+        msg -> event(c, "Warning", "FailedPreStopHook", msg)).whenComplete((r, t) -> node.resync());
+  }
+
+  private JsonNode containerSpec(String n) {
+    for (JsonNode c : allContainers(pod.path("spec"))) {
+      if (c.path("name").asText().equals(n)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private EventRecorder.Involved involved() {
+    return EventRecorder.Involved.pod(ref.namespace(), ref.name(), ref.uid());
+  }
+
+  private void podEvent(String type, String reason, String message) {
+    EventRecorder ev = node.events();
+    if (ev != null) {
+      ev.event(involved(), type, reason, message);
+    }
+  }
+
+  private void event(JsonNode c, String type, String reason, String message) {
+    EventRecorder ev = node.events();
+    if (ev == null) {
+      return;
+    }
+    if (c == null) {
+      ev.event(involved(), type, reason, message);
+      return;
+    }
+    String n = c.path("name").asText();
+    boolean init = false;
+    for (JsonNode ic : pod.path("spec").path("initContainers")) {
+      init |= ic.path("name").asText().equals(n);
+    }
+    ev.event(involved().container(n, init), type, reason, message);
   }
 
   /** Per container name: {latest, previous}. */

@@ -52,6 +52,7 @@ final class TestCluster implements AutoCloseable {
   final Map<String, GenericRecord> pods = new ConcurrentHashMap<>();
   final Map<String, GenericRecord> nodes = new ConcurrentHashMap<>();
   final Map<String, GenericRecord> leases = new ConcurrentHashMap<>();
+  final Map<String, GenericRecord> events = new ConcurrentHashMap<>();
   private final TopicFollower follower;
 
   TestCluster(Path dir) throws Exception {
@@ -73,7 +74,8 @@ final class TestCluster implements AutoCloseable {
         topics, Duration.ofMinutes(2));
     List<TopicPartition> parts = new ArrayList<>();
     Map<String, org.apache.kafka.common.serialization.Deserializer<GenericRecord>> values = new ConcurrentHashMap<>();
-    for (ResourceType t : List.of(PODS, NodeAgent.NODES, NodeAgent.LEASES)) {
+    for (ResourceType t : List.of(PODS, NodeAgent.NODES, NodeAgent.LEASES,
+        io.kafkube.agent.event.EventRecorder.EVENTS)) {
       values.put(topics.state(t).name(), topics.state(t).valueSerde().deserializer());
       for (int p = 0; p < P; p++) {
         parts.add(new TopicPartition(topics.state(t).name(), p));
@@ -83,7 +85,8 @@ final class TestCluster implements AutoCloseable {
       @Override
       public void record(String topic, String key, GenericRecord value) {
         Map<String, GenericRecord> m = key.startsWith(PODS.keyPrefix()) ? pods
-            : key.startsWith(NodeAgent.NODES.keyPrefix()) ? nodes : leases;
+            : key.startsWith(NodeAgent.NODES.keyPrefix()) ? nodes
+            : key.startsWith(io.kafkube.agent.event.EventRecorder.EVENTS.keyPrefix()) ? events : leases;
         if (value == null) {
           m.remove(key);
         } else {
@@ -119,6 +122,24 @@ final class TestCluster implements AutoCloseable {
   ReplyView deletePod(String name, long grace) throws Exception {
     GenericRecord cmd = Envelopes.command(Op.DELETE, PODS.key("default", name).toString(), PODS.groupResource(), ADMIN,
         client.newRequestId()).replyPartition(client.replyPartition()).gracePeriodSeconds(grace).build();
+    return client.call(cmd, Duration.ofSeconds(30));
+  }
+
+  /** The events about a pod, as {@code reason: message} lines. */
+  List<String> eventsOf(String podName) {
+    List<String> out = new ArrayList<>();
+    for (GenericRecord e : events.values()) {
+      JsonNode j = KubeJson.toJson(e);
+      if (j.path("involvedObject").path("name").asText().equals(podName)) {
+        out.add(j.path("reason").asText() + ": " + j.path("message").asText());
+      }
+    }
+    return out;
+  }
+
+  ReplyView update(ResourceType type, String namespace, String name, String json) throws Exception {
+    GenericRecord cmd = Envelopes.command(Op.UPDATE, type.key(namespace, name).toString(), type.groupResource(), ADMIN,
+        client.newRequestId()).replyPartition(client.replyPartition()).object(decode(json, type)).build();
     return client.call(cmd, Duration.ofSeconds(30));
   }
 

@@ -146,12 +146,14 @@ public final class LocalCluster implements AutoCloseable {
     running.push(scheduler);
 
     List<String> nodeNames = new java.util.ArrayList<>();
+    List<AgentHost> agents = new java.util.ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       AgentHost agent = AgentHost.start(AgentConfig.defaults().toBuilder().bootstrapServers(bootstrap)
           .registryUrl(registryUrl).prefix(settings.prefix()).partitions(partitions).nodeName(nodeName(i))
           .dataDir(dataDir.resolve("agent")).podCidr("127." + (2 + i) + ".0.0/16").stopContainersOnExit(true).build(),
           topics, START_TIMEOUT);
       running.push(agent);
+      agents.add(agent);
       nodeNames.add(nodeName(i));
     }
 
@@ -168,6 +170,10 @@ public final class LocalCluster implements AutoCloseable {
         .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1),
         topics, START_TIMEOUT);
     running.push(api);
+    // the agents request ServiceAccount tokens (projected volumes) from the API, as kubelets do
+    for (AgentHost agent : agents) {
+      agent.apiAccess(api.url(), api.adminToken(), api.caCertPath());
+    }
 
     Map<String, String> e = new LinkedHashMap<>();
     e.put("kafka", bootstrap);

@@ -34,6 +34,11 @@ public final class Prober {
     void changed();
   }
 
+  /** Told of every failed probe (kubelet's {@code Unhealthy} events): kind is startup, readiness or liveness. */
+  public interface FailureListener {
+    void failed(String kind, String message);
+  }
+
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
   private final HttpClient http;
@@ -98,11 +103,16 @@ public final class Prober {
    * @param run       runs one probe handler: true on success
    */
   public Probes start(JsonNode container, ProbeRunner run, Listener listener) {
+    return start(container, run, listener, null);
+  }
+
+  /** The same, telling {@code failures} of each failed probe. */
+  public Probes start(JsonNode container, ProbeRunner run, Listener listener, FailureListener failures) {
     Probes p = new Probes(ProbeSpec.of(container.path("startupProbe")), ProbeSpec.of(container.path("readinessProbe")),
         ProbeSpec.of(container.path("livenessProbe")));
-    schedule(p, p.startup, "startup", run, listener);
-    schedule(p, p.readiness, "readiness", run, listener);
-    schedule(p, p.liveness, "liveness", run, listener);
+    schedule(p, p.startup, "startup", run, listener, failures);
+    schedule(p, p.readiness, "readiness", run, listener, failures);
+    schedule(p, p.liveness, "liveness", run, listener, failures);
     return p;
   }
 
@@ -112,7 +122,8 @@ public final class Prober {
     boolean run(JsonNode handler, Duration timeout);
   }
 
-  private void schedule(Probes p, ProbeSpec spec, String kind, ProbeRunner run, Listener listener) {
+  private void schedule(Probes p, ProbeSpec spec, String kind, ProbeRunner run, Listener listener,
+      FailureListener failed) {
     if (spec == null) {
       return;
     }
@@ -138,6 +149,10 @@ public final class Prober {
         }
         if (p.cancelled) {
           return;
+        }
+        if (!ok && failed != null) {
+          failed.failed(kind, Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + " probe failed: "
+              + describe(spec.handler()));
         }
         boolean changed = false;
         synchronized (p) {
@@ -233,6 +248,22 @@ public final class Prober {
           containerName);
       return false;
     };
+  }
+
+  /** What a failed handler was, for the event's message. */
+  static String describe(JsonNode handler) {
+    if (handler.has("exec")) {
+      List<String> cmd = new ArrayList<>();
+      handler.path("exec").path("command").forEach(c -> cmd.add(c.asText()));
+      return "command " + cmd + " failed or timed out";
+    }
+    if (handler.has("httpGet")) {
+      return "HTTP probe failed for path " + handler.get("httpGet").path("path").asText("/");
+    }
+    if (handler.has("tcpSocket")) {
+      return "dial tcp port " + handler.get("tcpSocket").path("port").asText() + " failed";
+    }
+    return "unsupported handler";
   }
 
   /** A probe's port: a number, or the name of one of the container's ports. */

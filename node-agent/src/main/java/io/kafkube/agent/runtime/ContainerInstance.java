@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param attempt  0 for the first run; kubelet's restartCount of this instance
  * @param id       the runtime's container id, e.g. {@code process://1234}
- * @param reason   for an exited instance: {@code Completed}, {@code Error}, {@code StartError}
+ * @param reason   for an exited instance: {@code Completed}, {@code Error}, {@code OOMKilled}, {@code StartError}
  */
 public record ContainerInstance(String name, int attempt, String id, State state, Instant createdAt,
     Instant startedAt, Instant finishedAt, Integer exitCode, String reason, String message) {
@@ -33,6 +33,12 @@ public record ContainerInstance(String name, int attempt, String id, State state
   public ContainerInstance exited(int exitCode, Instant at, String message) {
     return new ContainerInstance(name, attempt, id, State.EXITED, createdAt, startedAt == null ? at : startedAt, at,
         exitCode, exitCode == 0 ? "Completed" : "Error", message);
+  }
+
+  /** This instance, killed by the kernel's OOM killer in its cgroup: kubelet's {@code OOMKilled}, exit code 137. */
+  public ContainerInstance oomKilled(Instant at) {
+    return new ContainerInstance(name, attempt, id, State.EXITED, createdAt, startedAt == null ? at : startedAt, at,
+        137, "OOMKilled", null);
   }
 
   /** A run that never started: CRI's StartError, exit code 128. */

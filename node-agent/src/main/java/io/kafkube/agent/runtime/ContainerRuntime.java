@@ -62,4 +62,21 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** Stops every container (grace as given) and then closes. */
   void stopAll(Duration grace);
+
+  /**
+   * What this runtime can enforce: volumes at their mount paths (own mount namespaces) and resource
+   * limits (cgroups), with the reason when it cannot, for the node's events.
+   */
+  default Isolation isolation() {
+    return new Isolation(false, false, "the " + name() + " runtime does not enforce limits",
+        "the " + name() + " runtime does not mount volumes");
+  }
+
+  /** Where the runtime keeps a pod's volumes as directories; empty when it does not materialize volumes. */
+  default Optional<java.nio.file.Path> volumesDir(String podUid) {
+    return Optional.empty();
+  }
+
+  /** @param cgroups whether limits are enforced; {@code cgroupInfo} says how, or why not */
+  record Isolation(boolean mountNamespaces, boolean cgroups, String cgroupInfo, String mountInfo) {}
 }

@@ -29,6 +29,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import io.kafkube.agent.cgroup.Cgroups;
+import io.kafkube.agent.cgroup.ContainerCgroup;
+import io.kafkube.agent.volume.ContainerMounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout: {@code pods/<uid>/sandbox.properties}, {@code pods/<uid>/rootfs/} (default working
  * directory), {@code pods/<uid>/containers/<name>/<attempt>/{state.properties,env.properties,exit}},
- * {@code pods/<uid>/logs/<name>/<attempt>.log}.
+ * {@code pods/<uid>/logs/<name>/<attempt>.log}, {@code pods/<uid>/volumes/<volume>/}.
+ *
+ * <p>Isolation, where the machine allows it: a container with volume mounts runs in its own mount
+ * namespace in which its volumes are bind mounted at their mount paths ({@link ContainerMounts});
+ * a container with limits runs in its own cgroup ({@link Cgroups}), and an OOM kill there is reported
+ * as {@code OOMKilled}. Without mount namespaces the volumes appear under the pod's rootfs instead
+ * (see {@link #isolation()}).
  */
 public final class ProcessRuntime implements ContainerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -54,6 +63,8 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final Map<String, PodEntry> pods = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
+  private final Cgroups cgroups;
+  private final boolean mountNamespaces;
   private volatile boolean closed;
 
   /** A pod's sandbox and its container instances (per name, ascending attempts; at most the last two). */
@@ -81,6 +92,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     final String workDir;
     final CompletableFuture<ContainerInstance> exited = new CompletableFuture<>();
     volatile boolean stopping;
+    ContainerCgroup cgroup;
+    boolean ownMountNamespace;
 
     Inst(ContainerInstance info, Path dir, Path log, ProcessHandle handle, Process process, Map<String, String> env,
         String workDir) {
@@ -99,6 +112,16 @@ public final class ProcessRuntime implements ContainerRuntime {
    * @param podCidr the node's pod range, e.g. {@code 127.2.0.0/16}
    */
   public ProcessRuntime(Path dataDir, String podCidr) {
+    this(dataDir, podCidr, Cgroups.detect(), io.kafkube.agent.volume.MountNamespaces.available());
+  }
+
+  /**
+   * @param cgroups         the cgroups containers with limits are put in ({@link Cgroups#disabled} for none)
+   * @param mountNamespaces whether containers get their own mount namespace with their volumes mounted
+   */
+  public ProcessRuntime(Path dataDir, String podCidr, Cgroups cgroups, boolean mountNamespaces) {
+    this.cgroups = cgroups;
+    this.mountNamespaces = mountNamespaces;
     this.podsDir = dataDir.toAbsolutePath().resolve("pods");
     this.ips = new PodIpAllocator(podCidr);
     String p = System.getenv("PATH");
@@ -123,6 +146,20 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   public Path podsDir() {
     return podsDir;
+  }
+
+  /** The directory of a pod's volumes ({@code pods/<uid>/volumes}). */
+  @Override
+  public Optional<Path> volumesDir(String podUid) {
+    return Optional.of(podsDir.resolve(podUid).resolve("volumes"));
+  }
+
+  @Override
+  public Isolation isolation() {
+    return new Isolation(mountNamespaces, cgroups.mode() != Cgroups.Mode.NONE,
+        cgroups.mode() == Cgroups.Mode.NONE ? cgroups.unavailableReason() : "cgroup " + cgroups.mode(),
+        mountNamespaces ? null : "mount namespaces are not available to the agent (unshare -m failed): volumes are "
+            + "linked under the pod's rootfs (the default working directory) instead of appearing at their mountPath");
   }
 
   // ---- adoption -------------------------------------------------------------------------------
@@ -200,6 +237,10 @@ public final class ProcessRuntime implements ContainerRuntime {
         .filter(ph -> sameStart(ph, st.getProperty("pidStart")));
     ContainerInstance running = ContainerInstance.running(name, attempt, id, created, started);
     Inst inst = new Inst(running, dir, log, h.orElse(null), null, env, st.getProperty("workDir"));
+    inst.ownMountNamespace = Boolean.parseBoolean(st.getProperty("mountNamespace"));
+    String cg = st.getProperty("cgroups", "");
+    inst.cgroup = cg.isEmpty() ? null
+        : cgroups.existing(java.util.Arrays.stream(cg.split(",")).map(Path::of).toList()).orElse(null);
     if (h.isPresent()) {
       LOG.info("[process-runtime] adopted running container {}/{} attempt {} (pid {})", pod.uid, name, attempt, pid);
       h.get().onExit().thenRun(() -> finish(pod, inst));
@@ -303,7 +344,38 @@ public final class ProcessRuntime implements ContainerRuntime {
         Path workDir = workingDir(pod, spec.workingDir());
         Path exitFile = dir.resolve("exit");
         Files.deleteIfExists(exitFile);
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "kafkube-container", exitFile.toString()));
+        ContainerCgroup cgroup = null;
+        if (spec.limits().any()) {
+          try {
+            cgroup = cgroups.create(ref.uid(), spec.container(), spec.attempt(), spec.limits()).orElse(null);
+          } catch (IOException e) {
+            return record(pod, list, startError(spec, fallbackId, now,
+                "failed to create the container's cgroup: " + e.getMessage(), dir, env, null));
+          }
+        }
+        boolean ownNs = mountNamespaces && !spec.mounts().isEmpty();
+        StringBuilder prelude = new StringBuilder("kafkube_fail() { echo \"kafkube: $*\" >&2; exit 128; }\n");
+        if (cgroup != null) {
+          for (Path procs : cgroup.procsFiles()) {
+            String q = io.kafkube.agent.volume.MountNamespaces.quote(procs.toString());
+            prelude.append("echo $$ > ").append(q).append(" || kafkube_fail cannot join the cgroup ").append(q)
+                .append('\n');
+          }
+        }
+        if (!spec.mounts().isEmpty()) {
+          ContainerMounts cm = new ContainerMounts(spec.mounts(), pod.dir.resolve("rootfs"));
+          if (ownNs) {
+            cm.recordCreated(dir.resolve("mountpoints.created"));
+            prelude.append(cm.script());
+          } else {
+            cm.linkUnderRootfs();
+          }
+        }
+        List<String> cmd = new ArrayList<>();
+        if (ownNs) {
+          cmd.addAll(List.of("unshare", "-m", "--propagation", "private"));
+        }
+        cmd.addAll(List.of("sh", "-c", prelude + WRAPPER, "kafkube-container", exitFile.toString()));
         cmd.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -322,9 +394,15 @@ public final class ProcessRuntime implements ContainerRuntime {
         st.setProperty("createdAt", now.toString());
         st.setProperty("startedAt", started.toString());
         st.setProperty("workDir", workDir.toString());
+        st.setProperty("mountNamespace", Boolean.toString(ownNs));
+        if (cgroup != null) {
+          st.setProperty("cgroups", String.join(",", cgroup.dirs().stream().map(Path::toString).toList()));
+        }
         writeEnv(dir, env);
         write(dir.resolve("state.properties"), st);
         inst = new Inst(info, dir, log, process.toHandle(), process, env, workDir.toString());
+        inst.cgroup = cgroup;
+        inst.ownMountNamespace = ownNs;
         LOG.info("[process-runtime] started {}/{} attempt {} as pid {}: {}", ref.display(), spec.container(),
             spec.attempt(), process.pid(), argv);
       } catch (IOException e) {
@@ -408,6 +486,12 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     killDescendants(inst);
     ContainerInstance info = inst.info.exited(code, finished, message);
+    if (inst.cgroup != null) {
+      if (inst.cgroup.oomKills() > 0 && code != 0) {
+        info = inst.info.oomKilled(finished); // as kubelet reports an OOM kill: reason OOMKilled, exit code 137
+      }
+      inst.cgroup.remove();
+    }
     inst.info = info;
     persistExit(inst, info);
     inst.exited.complete(info);
@@ -554,6 +638,13 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
       }
     }
+    cgroups.removePod(podUid);
+    try (Stream<Path> created = Files.walk(pod.dir.resolve("containers"))) {
+      created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
+          .forEach(ContainerMounts::removeCreated);
+    } catch (IOException e) {
+      LOG.debug("cannot list the mount points of {}", podUid, e);
+    }
     deleteTree(pod.dir);
   }
 
@@ -601,7 +692,13 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (ImageCatalog.which(command.get(0), path).isEmpty()) {
       return 127;
     }
-    ProcessBuilder pb = new ProcessBuilder(command)
+    List<String> argv = command;
+    if (inst.ownMountNamespace && inst.handle != null) {
+      // the container's own view of the filesystem (its volumes at their mount paths)
+      argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(inst.handle.pid()), "-m", "--"));
+      argv.addAll(command);
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
     if (inst.workDir != null) {

@@ -194,8 +194,12 @@ public final class Mutations {
       Long gen = Meta.generation(cur);
       Meta.set(next, "generation", gen == null ? 1L : gen + 1);
     }
+    // kube-apiserver removes an object on update only once nothing holds it: no finalizers left and a
+    // grace period of 0 (a pod being deleted gracefully stays, with its status updates, until its kubelet
+    // deletes it with grace 0)
+    Long deletionGrace = Meta.deletionGracePeriodSeconds(cur);
     if (Meta.deletionTimestamp(cur) != null && Meta.finalizers(next).isEmpty()
-        && !hasSpecFinalizers(type, next)) {
+        && (deletionGrace == null || deletionGrace == 0) && !hasSpecFinalizers(type, next)) {
       return Outcome.changed(200, cmd.key(), cur, null, Op.DELETE, next);
     }
     Meta.set(next, "resourceVersion", Long.toString(revision));

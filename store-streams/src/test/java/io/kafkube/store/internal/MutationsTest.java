@@ -219,6 +219,12 @@ class MutationsTest {
     Outcome graceful = run(command(Op.DELETE, PODS, "default", "web", "d").build());
     assertThat(graceful.after()).isNotNull();
     assertThat(Meta.deletionGracePeriodSeconds(graceful.after())).isEqualTo(30L);
+    // the kubelet's status updates while the containers stop do not remove the pod (only its grace-0 delete does)
+    GenericRecord terminating = AvroPaths.copy(graceful.after());
+    AvroPaths.recordOrCreate(terminating, "status").put("phase", "Running");
+    Outcome status = run(command(Op.UPDATE_STATUS, PODS, "default", "web", "s").object(terminating).build());
+    assertThat(status.code()).isEqualTo(200);
+    assertThat(status.after()).as("still there while it terminates").isNotNull();
     Outcome now = run(command(Op.DELETE, PODS, "default", "web", "d2").gracePeriodSeconds(0L).build());
     assertThat(now.after()).isNull();
   }

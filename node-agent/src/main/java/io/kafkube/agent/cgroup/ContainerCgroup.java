@@ -1,0 +1,50 @@
+package io.kafkube.agent.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** One container's cgroup directories (one for v2, one per controller for v1). */
+public final class ContainerCgroup {
+  private final Cgroups.Mode mode;
+  private final List<Path> dirs;
+
+  ContainerCgroup(Cgroups.Mode mode, List<Path> dirs) {
+    this.mode = mode;
+    this.dirs = List.copyOf(dirs);
+  }
+
+  public List<Path> dirs() {
+    return dirs;
+  }
+
+  /** The files a process writes its pid into to join this cgroup (every hierarchy). */
+  public List<Path> procsFiles() {
+    return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+  }
+
+  /**
+   * How many processes the kernel's OOM killer killed in this cgroup: {@code oom_kill} of
+   * {@code memory.events} (v2) or {@code memory.oom_control} (v1).
+   */
+  public long oomKills() {
+    for (Path d : dirs) {
+      Path f = d.resolve(mode == Cgroups.Mode.V2 ? "memory.events" : "memory.oom_control");
+      String s = Cgroups.read(f).orElse(null);
+      if (s == null) {
+        continue;
+      }
+      for (String line : s.split("\n")) {
+        String[] kv = line.trim().split("\\s+");
+        if (kv.length == 2 && kv[0].equals("oom_kill")) {
+          return Long.parseLong(kv[1]);
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Removes the cgroup (its processes must have ended). */
+  public void remove() {
+    dirs.forEach(Cgroups::rmdir);
+  }
+}

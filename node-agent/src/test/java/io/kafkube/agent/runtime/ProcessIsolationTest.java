@@ -1,0 +1,129 @@
+package io.kafkube.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kafkube.agent.cgroup.Cgroups;
+import io.kafkube.agent.cgroup.Limits;
+import io.kafkube.agent.volume.MountNamespaces;
+import io.kafkube.agent.volume.VolumeMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The process runtime's isolation on this machine: volumes bind mounted at their mount paths in the
+ * container's own mount namespace (read-only where asked, invisible to the host), limits in a cgroup
+ * with a real OOM kill reported as OOMKilled, and the honest fallback where neither is available.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ProcessIsolationTest {
+  @TempDir
+  Path dir;
+  ProcessRuntime rt;
+  final PodRef pod = new PodRef("uid-" + UUID.randomUUID(), "default", "p", Map.of());
+
+  @AfterEach
+  void stop() {
+    if (rt != null) {
+      rt.stopAll(Duration.ofSeconds(1));
+      rt.removePod(pod.uid());
+    }
+  }
+
+  private ContainerInstance latest(String name) {
+    return rt.containers(pod.uid()).stream().filter(i -> i.name().equals(name))
+        .max(java.util.Comparator.comparingInt(ContainerInstance::attempt)).orElseThrow();
+  }
+
+  @Test
+  void volumesAreMountedAtTheirMountPathsInTheContainersOwnNamespace() throws Exception {
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
+    Path config = Files.createDirectories(dir.resolve("src/config"));
+    Files.writeString(config.resolve("greeting"), "hello from a volume");
+    Path out = Files.createDirectories(dir.resolve("src/out"));
+    String base = "/tmp/kafkube-mnt-" + UUID.randomUUID();
+    List<VolumeMount> mounts = List.of(
+        new VolumeMount("config", config.toString(), base + "/etc/config", true),
+        new VolumeMount("out", out.toString(), base + "/data", false));
+    rt.start(pod, new StartSpec("c", 0, "busybox", List.of("sh", "-c",
+        "cat " + base + "/etc/config/greeting > " + base + "/data/copy; "
+            + "if touch " + base + "/etc/config/new 2>/dev/null; then echo writable; else echo read-only; fi > "
+            + base + "/data/ro; sleep 300"),
+        List.of(), Map.of(), null, mounts, Limits.NONE));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(out.resolve("ro")) && Files.size(out.resolve("ro")) > 0);
+    assertThat(Files.readString(out.resolve("copy"))).isEqualTo("hello from a volume");
+    assertThat(Files.readString(out.resolve("ro")).trim()).isEqualTo("read-only");
+    assertThat(Files.exists(config.resolve("new"))).isFalse();
+    assertThat(Files.exists(Path.of(base, "etc/config/greeting"))).as("the host does not see the mount").isFalse();
+    assertThat(rt.exec(pod.uid(), "c", List.of("test", "-f", base + "/etc/config/greeting"), Duration.ofSeconds(10)))
+        .as("exec (probes, hooks) runs in the container's mount namespace").isZero();
+    assertThat(rt.isolation().mountNamespaces()).isTrue();
+    rt.stop(pod.uid(), "c", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.removePod(pod.uid());
+    assertThat(Files.exists(Path.of(base))).as("mount points the agent created are removed with the pod").isFalse();
+  }
+
+  @Test
+  void withoutMountNamespacesVolumesAreLinkedUnderTheRootfsAndTheRuntimeSaysSo() throws Exception {
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("no cgroups in this test"), false);
+    Path config = Files.createDirectories(dir.resolve("src/config"));
+    Files.writeString(config.resolve("greeting"), "linked");
+    rt.start(pod, new StartSpec("c", 0, "busybox", List.of("sh", "-c", "cat etc/config/greeting"), List.of(),
+        Map.of(), null, List.of(new VolumeMount("config", config.toString(), "/etc/config", true)), Limits.NONE));
+    await().atMost(Duration.ofSeconds(30)).until(() -> latest("c").exited());
+    assertThat(rt.logs(pod.uid(), "c", false).orElseThrow()).isEqualTo("linked");
+    ContainerRuntime.Isolation iso = rt.isolation();
+    assertThat(iso.mountNamespaces()).isFalse();
+    assertThat(iso.mountInfo()).contains("mount namespaces are not available");
+    assertThat(iso.cgroups()).isFalse();
+    assertThat(iso.cgroupInfo()).isEqualTo("no cgroups in this test");
+  }
+
+  @Test
+  void memoryLimitExceededIsOomKilledWithExitCode137() throws Exception {
+    Cgroups cg = Cgroups.detect();
+    Assumptions.assumeTrue(cg.mode() != Cgroups.Mode.NONE, "no writable cgroups here: " + cg.unavailableReason());
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, false);
+    // tail keeps the whole endless "line" of /dev/zero in memory: it grows until the limit
+    rt.start(pod, new StartSpec("hog", 0, "busybox", List.of("tail", "/dev/zero"), List.of(), Map.of(), null,
+        List.of(), new Limits(32L << 20, 500)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> latest("hog").exited());
+    ContainerInstance hog = latest("hog");
+    assertThat(hog.reason()).isEqualTo("OOMKilled");
+    assertThat(hog.exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void limitsAreWrittenToTheContainersCgroupAndItsProcessesJoinIt() throws Exception {
+    Cgroups cg = Cgroups.detect();
+    Assumptions.assumeTrue(cg.mode() != Cgroups.Mode.NONE, "no writable cgroups here: " + cg.unavailableReason());
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, false);
+    rt.start(pod, new StartSpec("c", 0, "busybox", List.of("sleep", "300"), List.of(), Map.of(), null, List.of(),
+        new Limits(64L << 20, 250)));
+    long pid = rt.pid(pod.uid(), "c").orElseThrow();
+    // the container's first process joins its cgroup before it starts the container's command
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        Files.readString(Path.of("/proc/" + pid + "/cgroup"))).contains("/kafkube/" + pod.uid() + "/c-0"));
+    if (cg.mode() == Cgroups.Mode.V1) {
+      Path mem = Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid(), "c-0");
+      Path cpu = Path.of("/sys/fs/cgroup/cpu/kafkube", pod.uid(), "c-0");
+      assertThat(Files.readString(mem.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(64L << 20));
+      assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim()).isEqualTo("25000");
+      assertThat(Files.readString(cpu.resolve("cpu.cfs_period_us")).trim()).isEqualTo("100000");
+    }
+    rt.stop(pod.uid(), "c", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.removePod(pod.uid());
+    assertThat(Files.exists(Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid()))).as("cgroups removed").isFalse();
+  }
+}
