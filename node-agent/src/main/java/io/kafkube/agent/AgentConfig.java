@@ -1,5 +1,6 @@
 package io.kafkube.agent;
 
+import io.kafkube.agent.server.ServerConfig;
 import io.kafkube.schemas.config.Flags;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,6 +26,7 @@ import java.util.Objects;
  *                          nodeStatusReportFrequency, 5 min; the Lease is the heartbeat)
  * @param syncPeriod        level-triggered resync of every pod, besides the event-driven syncs
  * @param stopContainersOnExit whether {@link AgentHost#close()} stops the containers (kubelet leaves them running)
+ * @param server            the agent's HTTPS server for logs and exec (kubelet's port 10250); null: none
  */
 public record AgentConfig(
     String bootstrapServers,
@@ -48,7 +50,8 @@ public record AgentConfig(
     Duration simStartDelay,
     Duration simRunTime,
     int simExitCode,
-    boolean stopContainersOnExit) {
+    boolean stopContainersOnExit,
+    ServerConfig server) {
 
   public AgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -72,7 +75,7 @@ public record AgentConfig(
     return new AgentConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", 6, hostName(), Path.of("data", "agent"),
         "process", 0, "127.2.0.0/16", null, null, 110, Duration.ofSeconds(40), Duration.ofSeconds(10),
         Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ZERO, null,
-        0, false);
+        0, false, null);
   }
 
   static String hostName() {
@@ -118,6 +121,7 @@ public record AgentConfig(
     private Duration simRunTime;
     private int simExitCode;
     private boolean stopContainersOnExit;
+    private ServerConfig server;
 
     Builder(AgentConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -142,6 +146,7 @@ public record AgentConfig(
       simRunTime = c.simRunTime;
       simExitCode = c.simExitCode;
       stopContainersOnExit = c.stopContainersOnExit;
+      server = c.server;
     }
 
     public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -165,6 +170,7 @@ public record AgentConfig(
     public Builder simRunTime(Duration v) { simRunTime = v; return this; }
     public Builder simExitCode(int v) { simExitCode = v; return this; }
     public Builder stopContainersOnExit(boolean v) { stopContainersOnExit = v; return this; }
+    public Builder server(ServerConfig v) { server = v; return this; }
 
     Builder set(String name, String value) {
       if (value == null) {
@@ -197,7 +203,7 @@ public record AgentConfig(
     public AgentConfig build() {
       return new AgentConfig(bootstrapServers, registryUrl, prefix, partitions, nodeName, dataDir, runtime, simulate,
           podCidr, cpu, memory, maxPods, leaseDuration, leaseRenewInterval, nodeStatusReportPeriod, syncPeriod,
-          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit);
+          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit, server);
     }
   }
 }
