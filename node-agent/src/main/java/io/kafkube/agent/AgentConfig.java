@@ -122,6 +122,11 @@ public record AgentConfig(
     private int simExitCode;
     private boolean stopContainersOnExit;
     private ServerConfig server;
+    private String serverAddress = "127.0.0.1";
+    private int serverPort;
+    private Path tlsCertFile;
+    private Path tlsKeyFile;
+    private Path clientCaFile;
 
     Builder(AgentConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -195,12 +200,21 @@ public record AgentConfig(
         case "sim-run-ms" -> simRunTime = Duration.ofMillis(Long.parseLong(value));
         case "sim-exit-code" -> simExitCode = Integer.parseInt(value);
         case "stop-containers-on-exit" -> stopContainersOnExit = Boolean.parseBoolean(value);
+        // the agent's server, with kubelet's flag names: it runs when the three files are given
+        case "address" -> serverAddress = value;
+        case "port" -> serverPort = Integer.parseInt(value);
+        case "tls-cert-file" -> tlsCertFile = Path.of(value);
+        case "tls-private-key-file" -> tlsKeyFile = Path.of(value);
+        case "client-ca-file" -> clientCaFile = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
       return this;
     }
 
     public AgentConfig build() {
+      if (server == null && tlsCertFile != null && tlsKeyFile != null && clientCaFile != null) {
+        server = new ServerConfig(serverAddress, serverPort, tlsCertFile, tlsKeyFile, clientCaFile);
+      }
       return new AgentConfig(bootstrapServers, registryUrl, prefix, partitions, nodeName, dataDir, runtime, simulate,
           podCidr, cpu, memory, maxPods, leaseDuration, leaseRenewInterval, nodeStatusReportPeriod, syncPeriod,
           backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit, server);

@@ -94,7 +94,7 @@ public final class PodProxy {
       String type = resp.getHeader("Content-Type");
       out.putHeader("Content-Type", type == null ? "text/plain" : type);
       out.setChunked(true);
-      ctx.request().connection().closeHandler(v -> resp.request().reset());
+      out.closeHandler(v -> resp.request().reset()); // the client left: so does the agent's reader
       resp.pipeTo(out);
     }).onFailure(e -> fail(ctx, e));
   }

@@ -128,13 +128,14 @@ public final class AgentServer implements AutoCloseable {
       return;
     }
     HttpServerResponse response = ctx.response();
-    boolean[] gone = {false};
+    boolean[] gone = {false}; // written on the event loop, read by the reader's thread
+
     response.closeHandler(v -> gone[0] = true);
     threads.execute(() -> {
       Optional<LogFile> file = target.get().runtime().logFile(target.get().uid(), container, options.previous());
       if (file.isEmpty()) {
         Optional<String> text = target.get().runtime().logs(target.get().uid(), container, options.previous());
-        if (text.isPresent() && !options.previous()) {
+        if (text.isPresent()) {
           response.putHeader("Content-Type", "text/plain").end(text.get()); // a runtime without log files
         } else {
           status(response, 400, "BadRequest", options.previous()
@@ -145,15 +146,24 @@ public final class AgentServer implements AutoCloseable {
       }
       response.setChunked(true).putHeader("Content-Type", "text/plain");
       try {
-        logs.copy(file.get(), options, bytes -> {
-          if (gone[0]) {
-            return false;
+        logs.copy(file.get(), options, new ContainerLogReader.Sink() {
+          @Override
+          public boolean write(byte[] bytes) {
+            if (gone[0]) {
+              return false;
+            }
+            try {
+              response.write(Buffer.buffer(bytes)).toCompletionStage().toCompletableFuture()
+                  .get(60, TimeUnit.SECONDS);
+              return true;
+            } catch (Exception e) {
+              return false;
+            }
           }
-          try {
-            response.write(Buffer.buffer(bytes)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            return true;
-          } catch (Exception e) {
-            return false;
+
+          @Override
+          public boolean open() {
+            return !gone[0];
           }
         });
       } catch (InterruptedException e) {

@@ -33,6 +33,11 @@ public final class ContainerLogReader {
   public interface Sink {
     /** Writes (blocking while the reader is slow); false when the reader has gone away. */
     boolean write(byte[] bytes);
+
+    /** Whether the reader is still there (checked while following finds nothing new). */
+    default boolean open() {
+      return true;
+    }
   }
 
   private final Clock clock;
@@ -69,6 +74,9 @@ public final class ContainerLogReader {
           return;
         }
         if (next.lines.isEmpty()) {
+          if (!sink.open()) {
+            return;
+          }
           Thread.sleep(pollInterval.toMillis());
         }
       }
