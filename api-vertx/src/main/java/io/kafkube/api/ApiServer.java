@@ -19,6 +19,7 @@ import io.kafkube.api.http.TokenRequests;
 import io.kafkube.api.http.Writes;
 import io.kafkube.api.openapi.OpenApiV3;
 import io.kafkube.api.table.Tables;
+import io.kafkube.api.proxy.PodProxy;
 import io.kafkube.api.tls.ClusterCertificates;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.envelope.Envelopes;
@@ -118,7 +119,8 @@ public final class ApiServer implements AutoCloseable {
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
         new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),
-            new ReviewHandlers(authorizer, view, clock)),
+            new ReviewHandlers(authorizer, view, clock),
+            new PodProxy(vertx, view, certs.caCertPath(), certs.kubeletClientCertPath(), certs.kubeletClientKeyPath())),
         new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view),
         new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount, ApiMetrics.DEFAULT_MAX_READ_ONLY,
             ApiMetrics.DEFAULT_MAX_MUTATING));
@@ -126,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(certs.servingCertPath().toString()).setKeyPath(certs.servingKeyPath().toString()))
-        .setCompressionSupported(true);
+        .setCompressionSupported(true).setWebSocketSubProtocols(PodProxy.EXEC_PROTOCOLS);
     HttpServer https = listen(vertx, tls, router, timeout);
     url = "https://" + config.bindAddress() + ":" + https.actualPort();
     if (config.insecurePort() >= 0) {

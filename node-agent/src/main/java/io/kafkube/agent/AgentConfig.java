@@ -1,5 +1,6 @@
 package io.kafkube.agent;
 
+import io.kafkube.agent.server.ServerConfig;
 import io.kafkube.schemas.config.Flags;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,6 +26,7 @@ import java.util.Objects;
  *                          nodeStatusReportFrequency, 5 min; the Lease is the heartbeat)
  * @param syncPeriod        level-triggered resync of every pod, besides the event-driven syncs
  * @param stopContainersOnExit whether {@link AgentHost#close()} stops the containers (kubelet leaves them running)
+ * @param server            the agent's HTTPS server for logs and exec (kubelet's port 10250); null: none
  */
 public record AgentConfig(
     String bootstrapServers,
@@ -48,7 +50,8 @@ public record AgentConfig(
     Duration simStartDelay,
     Duration simRunTime,
     int simExitCode,
-    boolean stopContainersOnExit) {
+    boolean stopContainersOnExit,
+    ServerConfig server) {
 
   public AgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -72,7 +75,7 @@ public record AgentConfig(
     return new AgentConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", 6, hostName(), Path.of("data", "agent"),
         "process", 0, "127.2.0.0/16", null, null, 110, Duration.ofSeconds(40), Duration.ofSeconds(10),
         Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ZERO, null,
-        0, false);
+        0, false, null);
   }
 
   static String hostName() {
@@ -118,6 +121,12 @@ public record AgentConfig(
     private Duration simRunTime;
     private int simExitCode;
     private boolean stopContainersOnExit;
+    private ServerConfig server;
+    private String serverAddress = "127.0.0.1";
+    private int serverPort;
+    private Path tlsCertFile;
+    private Path tlsKeyFile;
+    private Path clientCaFile;
 
     Builder(AgentConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -142,6 +151,7 @@ public record AgentConfig(
       simRunTime = c.simRunTime;
       simExitCode = c.simExitCode;
       stopContainersOnExit = c.stopContainersOnExit;
+      server = c.server;
     }
 
     public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -165,6 +175,7 @@ public record AgentConfig(
     public Builder simRunTime(Duration v) { simRunTime = v; return this; }
     public Builder simExitCode(int v) { simExitCode = v; return this; }
     public Builder stopContainersOnExit(boolean v) { stopContainersOnExit = v; return this; }
+    public Builder server(ServerConfig v) { server = v; return this; }
 
     Builder set(String name, String value) {
       if (value == null) {
@@ -189,15 +200,24 @@ public record AgentConfig(
         case "sim-run-ms" -> simRunTime = Duration.ofMillis(Long.parseLong(value));
         case "sim-exit-code" -> simExitCode = Integer.parseInt(value);
         case "stop-containers-on-exit" -> stopContainersOnExit = Boolean.parseBoolean(value);
+        // the agent's server, with kubelet's flag names: it runs when the three files are given
+        case "address" -> serverAddress = value;
+        case "port" -> serverPort = Integer.parseInt(value);
+        case "tls-cert-file" -> tlsCertFile = Path.of(value);
+        case "tls-private-key-file" -> tlsKeyFile = Path.of(value);
+        case "client-ca-file" -> clientCaFile = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
       return this;
     }
 
     public AgentConfig build() {
+      if (server == null && tlsCertFile != null && tlsKeyFile != null && clientCaFile != null) {
+        server = new ServerConfig(serverAddress, serverPort, tlsCertFile, tlsKeyFile, clientCaFile);
+      }
       return new AgentConfig(bootstrapServers, registryUrl, prefix, partitions, nodeName, dataDir, runtime, simulate,
           podCidr, cpu, memory, maxPods, leaseDuration, leaseRenewInterval, nodeStatusReportPeriod, syncPeriod,
-          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit);
+          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit, server);
     }
   }
 }

@@ -5,6 +5,8 @@ import io.kafkube.agent.probe.Prober;
 import io.kafkube.agent.runtime.ContainerRuntime;
 import io.kafkube.agent.runtime.ProcessRuntime;
 import io.kafkube.agent.runtime.SimulatedRuntime;
+import io.kafkube.agent.server.AgentServer;
+import io.kafkube.agent.server.PodDirectory;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.StoreTopology;
 import io.kafkube.store.client.CommandClient;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,7 @@ public final class AgentHost implements AutoCloseable {
   private volatile io.kafkube.agent.volume.ApiTokenSource.Access apiAccess;
   private final io.kafkube.agent.volume.ApiTokenSource tokens = new io.kafkube.agent.volume.ApiTokenSource(
       () -> java.util.Optional.ofNullable(apiAccess), java.time.Clock.systemUTC());
+  private AgentServer server;
 
   private AgentHost(AgentConfig cfg, TopicCatalog topics) {
     this.cfg = cfg;
@@ -131,6 +135,15 @@ public final class AgentHost implements AutoCloseable {
         cfgParts.add(new TopicPartition(t, p));
       }
     }
+    if (cfg.server() != null) {
+      try {
+        server = AgentServer.start(cfg.server(), this::findPod, timeout);
+      } catch (Exception e) {
+        throw new IllegalStateException("the agent server cannot start: " + e.getMessage(), e);
+      }
+      nodes.values().forEach(a -> a.kubeletPort(server.port()));
+    }
+
     followers.add(new TopicFollower("agent-config", cfg.bootstrapServers(), cfgParts, cfgValues, config).start());
 
     Set<Integer> partitions = new TreeSet<>();
@@ -179,6 +192,22 @@ public final class AgentHost implements AutoCloseable {
         names.size() <= 3 ? names : names.get(0) + " … " + names.get(names.size() - 1));
   }
 
+  /** A pod assigned to one of this host's nodes (the agent server's lookups). */
+  private Optional<PodDirectory.Target> findPod(String namespace, String name) {
+    for (NodeAgent a : nodes.values()) {
+      Optional<PodDirectory.Target> t = a.pod(namespace, name);
+      if (t.isPresent()) {
+        return t;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The port of the agent's server, or 0 when it runs none. */
+  public int serverPort() {
+    return server == null ? 0 : server.port();
+  }
+
   private void resyncAll() {
     nodes.values().forEach(NodeAgent::resync);
   }
@@ -214,6 +243,9 @@ public final class AgentHost implements AutoCloseable {
   /** Stops the agent, and its containers when {@code stopContainers}. */
   public void shutdown(boolean stopContainers) {
     followers.forEach(TopicFollower::close);
+    if (server != null) {
+      server.close();
+    }
     nodes.values().forEach(n -> n.close(stopContainers));
     timer.shutdownNow();
     syncPool.shutdownNow();

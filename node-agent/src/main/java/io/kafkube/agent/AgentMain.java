@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent as its own process: {@code java io.kafkube.agent.AgentMain --bootstrap-servers H:P
  * --registry-url URL [--node-name N] [--data-dir DIR] [--runtime process|simulated] [--simulate N]
- * [--pod-cidr 127.2.0.0/16] [--cpu C] [--memory M] [--max-pods 110]}. Runs until SIGTERM; the
+ * [--pod-cidr 127.2.0.0/16] [--cpu C] [--memory M] [--max-pods 110] [--tls-cert-file F --tls-private-key-file F
+ * --client-ca-file F [--address 127.0.0.1] [--port 0]]}: with the three files it serves container logs and exec
+ * (see {@link io.kafkube.agent.server.AgentServer}). Runs until SIGTERM; the
  * containers keep running (a restarted agent adopts them) unless {@code --stop-containers-on-exit true}.
  */
 public final class AgentMain {

@@ -8,6 +8,7 @@ import io.kafkube.agent.node.NodeObjects;
 import io.kafkube.agent.probe.Prober;
 import io.kafkube.agent.runtime.ContainerInstance;
 import io.kafkube.agent.runtime.ContainerRuntime;
+import io.kafkube.agent.server.PodDirectory;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.Op;
@@ -84,6 +85,7 @@ public final class NodeAgent implements PodWorker.Node {
   private final io.kafkube.agent.event.EventRecorder events;
   private ScheduledFuture<?> leaseTask;
   private ScheduledFuture<?> resyncTask;
+  private volatile int kubeletPort;
 
   NodeAgent(String name, AgentConfig cfg, String podCidr, ContainerRuntime runtime,
       java.util.function.Supplier<NodeObjects.Machine> machine,
@@ -193,6 +195,26 @@ public final class NodeAgent implements PodWorker.Node {
     return identity;
   }
 
+  /** Where the agent's server listens (advertised in the Node's status); set before {@link #start}. */
+  void kubeletPort(int port) {
+    this.kubeletPort = port;
+  }
+
+  /** The pod {@code namespace/name} if it is assigned here: its uid, its containers and the runtime. */
+  public Optional<PodDirectory.Target> pod(String namespace, String podName) {
+    for (PodWorker w : workers.values()) {
+      JsonNode p = KubeJson.toJson(w.record());
+      JsonNode meta = p.path("metadata");
+      if (meta.path("namespace").asText().equals(namespace) && meta.path("name").asText().equals(podName)) {
+        List<String> names = new java.util.ArrayList<>();
+        p.path("spec").path("initContainers").forEach(c -> names.add(c.path("name").asText()));
+        p.path("spec").path("containers").forEach(c -> names.add(c.path("name").asText()));
+        return Optional.of(new PodDirectory.Target(w.uid(), names, runtime));
+      }
+    }
+    return Optional.empty();
+  }
+
   // ---- registration and lease ------------------------------------------------------------------
 
   /** Registers the Node (or refreshes its status when it exists) and starts the lease and resync timers. */
@@ -215,7 +237,7 @@ public final class NodeAgent implements PodWorker.Node {
   private GenericRecord nodeObject(Instant now) {
     NodeObjects.Machine m = machine.get();
     lastPressure = pressure(m);
-    ObjectNode json = NodeObjects.node(name, podCidr, runtime.name(), m, now, nodeConditions);
+    ObjectNode json = NodeObjects.node(name, podCidr, runtime.name(), m, now, nodeConditions, kubeletPort);
     ObjectNode conds = JsonNodeFactory.instance.objectNode();
     json.path("status").path("conditions").forEach(c -> conds.set(c.path("type").asText(), c));
     nodeConditions = conds;

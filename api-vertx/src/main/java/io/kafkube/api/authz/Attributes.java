@@ -19,6 +19,7 @@ import java.util.Set;
 public record Attributes(User user, String verb, boolean resourceRequest, String apiGroup, String namespace,
     String resource, String subresource, String name, String path) {
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+  private static final Set<String> STREAMING_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
   public Attributes {
     apiGroup = nz(apiGroup);
@@ -112,7 +113,9 @@ public record Attributes(User user, String verb, boolean resourceRequest, String
     String name = rest.size() > 1 ? rest.get(1) : "";
     String sub = rest.size() > 2 ? rest.get(2) : "";
     String verb = switch (method) {
-      case "GET", "HEAD" -> watch ? "watch" : name.isEmpty() ? "list" : "get";
+      // kube-apiserver 1.30+: the WebSocket GET of exec, attach and portforward needs create, as their POST
+      case "GET" -> STREAMING_SUBRESOURCES.contains(sub) ? "create" : watch ? "watch" : name.isEmpty() ? "list" : "get";
+      case "HEAD" -> watch ? "watch" : name.isEmpty() ? "list" : "get";
       case "POST" -> "create";
       case "PUT" -> "update";
       case "PATCH" -> "patch";

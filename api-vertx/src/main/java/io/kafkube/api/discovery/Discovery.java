@@ -144,6 +144,8 @@ public final class Discovery {
           sr.put("kind", "Scale");
         } else if (s == Subresource.BINDING) {
           sr.put("kind", "Binding");
+        } else if (s == Subresource.EXEC) {
+          sr.put("kind", "PodExecOptions");
         } else if (s == Subresource.TOKEN) {
           sr.put("group", "authentication.k8s.io");
           sr.put("version", "v1");
@@ -207,6 +209,8 @@ public final class Discovery {
               case BINDING -> gvk("", "Binding");
               case STATUS -> gvk(t.group(), t.kind());
               case TOKEN -> gvk("authentication.k8s.io", "TokenRequest");
+              case LOG -> gvk("", "Pod");
+              case EXEC -> gvk("", "PodExecOptions");
             });
             strings(sr.putArray("verbs"), s.verbs());
           }

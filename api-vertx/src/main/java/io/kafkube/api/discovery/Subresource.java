@@ -12,7 +12,11 @@ public enum Subresource {
   SCALE("scale", List.of("get", "patch", "update")),
   BINDING("binding", List.of("create")),
   /** {@code serviceaccounts/<name>/token}: TokenRequest. */
-  TOKEN("token", List.of("create"));
+  TOKEN("token", List.of("create")),
+  /** {@code pods/<name>/log}: the container's log, from its node agent. */
+  LOG("log", List.of("get")),
+  /** {@code pods/<name>/exec}: a command in the container, over WebSocket through its node agent. */
+  EXEC("exec", List.of("create", "get"));
 
   private static final Set<String> SCALABLE = Set.of("Deployment", "ReplicaSet", "StatefulSet");
 
@@ -33,7 +37,7 @@ public enum Subresource {
   }
 
   /**
-   * The subresources of a kind: status when it has a status, scale for workloads, binding for pods,
+   * The subresources of a kind: status when it has a status, scale for workloads, binding, log and exec for pods,
    * token for service accounts.
    */
   public static List<Subresource> of(ResourceType type) {
@@ -46,6 +50,8 @@ public enum Subresource {
     }
     if (type.kind().equals("Pod")) {
       out.add(BINDING);
+      out.add(LOG);
+      out.add(EXEC);
     }
     if (type.kind().equals("ServiceAccount") && type.group().isEmpty()) {
       out.add(TOKEN);

@@ -6,6 +6,7 @@ import io.kafkube.api.ApiException;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.discovery.Discovery;
 import io.kafkube.api.openapi.OpenApiV3;
+import io.kafkube.api.proxy.PodProxy;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.vertx.core.Handler;
@@ -32,7 +33,8 @@ public final class ApiRouter {
   private final OpenApiV3 openApi;
   private final Map<Verb, Handler<RoutingContext>> verbs = new EnumMap<>(Verb.class);
 
-  private ApiRouter(StateView view, Discovery discovery, OpenApiV3 openApi, ResourceHandlers h, TokenRequests tokens) {
+  private ApiRouter(StateView view, Discovery discovery, OpenApiV3 openApi, ResourceHandlers h, TokenRequests tokens,
+      PodProxy proxy) {
     this.view = view;
     this.discovery = discovery;
     this.openApi = openApi;
@@ -49,15 +51,17 @@ public final class ApiRouter {
     verbs.put(Verb.PATCH_SCALE, h::patchScale);
     verbs.put(Verb.CREATE_BINDING, h::createBinding);
     verbs.put(Verb.CREATE_TOKEN, tokens::create);
+    verbs.put(Verb.GET_LOG, ctx -> proxy.logs(ctx, ResourceHandlers.info(ctx).namespace(), ResourceHandlers.info(ctx).name()));
+    verbs.put(Verb.EXEC, ctx -> proxy.exec(ctx, ResourceHandlers.info(ctx).namespace(), ResourceHandlers.info(ctx).name()));
   }
 
   /** The request handlers of one API server, besides discovery and OpenAPI. */
-  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews) {}
+  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews, PodProxy proxy) {}
 
   /** The router of one API server. */
   public static Router create(Vertx vertx, StateView view, Discovery discovery, OpenApiV3 openApi,
       Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics) {
-    ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens());
+    ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens(), handlers.proxy());
     Router router = Router.router(vertx);
     router.route().handler(metrics::measure);
     // A WebSocket watch has no body to read, and stays unread until the watch upgrades it, whatever

@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpMethod;
 /** What a resource request does, from its method, path and {@code watch} parameter. */
 public enum Verb {
   GET, LIST, WATCH, CREATE, UPDATE, PATCH, DELETE, DELETE_COLLECTION, GET_SCALE, UPDATE_SCALE, PATCH_SCALE,
-  CREATE_BINDING, CREATE_TOKEN;
+  CREATE_BINDING, CREATE_TOKEN, GET_LOG, EXEC;
 
   static Verb of(HttpMethod method, RequestInfo ri, boolean watch) {
     Subresource sub = ri.subresource();
@@ -24,6 +24,14 @@ public enum Verb {
     } else if (sub == Subresource.BINDING) {
       if (method == HttpMethod.POST) {
         return CREATE_BINDING;
+      }
+    } else if (sub == Subresource.LOG) {
+      if (method == HttpMethod.GET) {
+        return GET_LOG;
+      }
+    } else if (sub == Subresource.EXEC) {
+      if (method == HttpMethod.GET || method == HttpMethod.POST) {
+        return EXEC;
       }
     } else if (sub == Subresource.TOKEN) {
       if (method == HttpMethod.POST) {

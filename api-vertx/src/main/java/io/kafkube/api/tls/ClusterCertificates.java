@@ -53,13 +53,19 @@ public final class ClusterCertificates {
       "kubernetes.default.svc", "kubernetes.default.svc.cluster.local");
 
   private final Path caCert;
+  private final Path caKey;
   private final Path servingCert;
   private final Path servingKey;
+  private final Path kubeletClientCert;
+  private final Path kubeletClientKey;
 
   private ClusterCertificates(Path dir) {
     this.caCert = dir.resolve("ca.crt");
+    this.caKey = dir.resolve("ca.key");
     this.servingCert = dir.resolve("apiserver.crt");
     this.servingKey = dir.resolve("apiserver.key");
+    this.kubeletClientCert = dir.resolve("apiserver-kubelet-client.crt");
+    this.kubeletClientKey = dir.resolve("apiserver-kubelet-client.key");
   }
 
   /** Loads the certificates of {@code dir}, creating the missing ones. */
@@ -85,6 +91,13 @@ public final class ClusterCertificates {
         writePem(c.servingKey, privateKeyPem(serving.getPrivate()), true);
         writePem(c.servingCert, pem(cert), false);
       }
+      if (!Files.exists(c.kubeletClientCert) || !Files.exists(c.kubeletClientKey)) {
+        KeyPair client = newKeyPair();
+        X509Certificate cert = leaf(client, ca, caCertificate, "CN=kube-apiserver-kubelet-client,O=system:masters",
+            KeyPurposeId.id_kp_clientAuth, List.of(), List.of());
+        writePem(c.kubeletClientKey, privateKeyPem(client.getPrivate()), true);
+        writePem(c.kubeletClientCert, pem(cert), false);
+      }
       return c;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the cluster certificates in " + dir, e);
@@ -103,6 +116,39 @@ public final class ClusterCertificates {
 
   public Path servingKeyPath() {
     return servingKey;
+  }
+
+  /** The client certificate the API server shows node agents (kubeadm's apiserver-kubelet-client). */
+  public Path kubeletClientCertPath() {
+    return kubeletClientCert;
+  }
+
+  public Path kubeletClientKeyPath() {
+    return kubeletClientKey;
+  }
+
+  /**
+   * Issues a node agent's serving certificate ({@code CN=system:node:<node>}, for 127.0.0.1 and the node's
+   * name) into {@code certFile} and {@code keyFile}, unless both exist already.
+   */
+  public void issueNodeServing(String nodeName, Path certFile, Path keyFile) {
+    if (Files.exists(certFile) && Files.exists(keyFile)) {
+      return;
+    }
+    try {
+      KeyPair ca = readKeyPair(caKey);
+      X509Certificate caCertificate = readCert(caCert);
+      KeyPair kp = newKeyPair();
+      X509Certificate cert = leaf(kp, ca, caCertificate, "CN=system:node:" + nodeName + ",O=system:nodes",
+          KeyPurposeId.id_kp_serverAuth, List.of("localhost", nodeName), List.of("127.0.0.1"));
+      Files.createDirectories(certFile.toAbsolutePath().getParent());
+      writePem(keyFile, privateKeyPem(kp.getPrivate()), true);
+      writePem(certFile, pem(cert), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the certificate of node " + nodeName, e);
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue the certificate of node " + nodeName, e);
+    }
   }
 
   /** The CA certificate as PEM text (what a kubeconfig's certificate-authority-data holds, base64ed). */
@@ -153,6 +199,33 @@ public final class ClusterCertificates {
     names[i++] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
     names[i] = new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress());
     b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+    return build(b, ca.getPrivate());
+  }
+
+  /** A certificate signed by the CA for one purpose (server or client authentication). */
+  private static X509Certificate leaf(KeyPair kp, KeyPair ca, X509Certificate caCertificate, String subject,
+      KeyPurposeId purpose, List<String> dnsNames, List<String> ips)
+      throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException, IOException {
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCertificate, serial(),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(SERVING_VALIDITY)), new X500Name(subject),
+        kp.getPublic());
+    JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+    b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(caCertificate));
+    if (!dnsNames.isEmpty() || !ips.isEmpty()) {
+      GeneralName[] names = new GeneralName[dnsNames.size() + ips.size()];
+      int i = 0;
+      for (String d : dnsNames) {
+        names[i++] = new GeneralName(GeneralName.dNSName, d);
+      }
+      for (String ip : ips) {
+        names[i++] = new GeneralName(GeneralName.iPAddress, ip);
+      }
+      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+    }
     return build(b, ca.getPrivate());
   }
 

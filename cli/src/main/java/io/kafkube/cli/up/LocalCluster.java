@@ -4,8 +4,10 @@ import io.kafkube.agent.AgentConfig;
 import io.kafkube.agent.AgentHost;
 import io.kafkube.agent.proxy.ProxyConfig;
 import io.kafkube.agent.proxy.ProxyHost;
+import io.kafkube.agent.server.ServerConfig;
 import io.kafkube.api.ApiConfig;
 import io.kafkube.api.ApiServer;
+import io.kafkube.api.tls.ClusterCertificates;
 import io.kafkube.cli.common.Endpoints;
 import io.kafkube.kafka.embedded.EmbeddedKafka;
 import io.kafkube.registry.client.CachedSchemaRegistryClient;
@@ -145,12 +147,20 @@ public final class LocalCluster implements AutoCloseable {
         .withStateDir(dataDir.resolve("scheduler")), topics, START_TIMEOUT);
     running.push(scheduler);
 
+    // The cluster CA (the API server's) signs each agent's serving certificate; agents accept the API server's
+    // kubelet-client certificate from the same CA, as kubelet with --client-ca-file.
+    ClusterCertificates pki = ClusterCertificates.loadOrCreate(dataDir.resolve("api").resolve("pki"));
     List<String> nodeNames = new java.util.ArrayList<>();
     List<AgentHost> agents = new java.util.ArrayList<>();
     for (int i = 0; i < nodes; i++) {
+      Path agentPki = dataDir.resolve("agent").resolve(nodeName(i)).resolve("pki");
+      pki.issueNodeServing(nodeName(i), agentPki.resolve("kubelet.crt"), agentPki.resolve("kubelet.key"));
+      ServerConfig server = new ServerConfig("127.0.0.1", 0, agentPki.resolve("kubelet.crt"),
+          agentPki.resolve("kubelet.key"), pki.caCertPath());
       AgentHost agent = AgentHost.start(AgentConfig.defaults().toBuilder().bootstrapServers(bootstrap)
           .registryUrl(registryUrl).prefix(settings.prefix()).partitions(partitions).nodeName(nodeName(i))
-          .dataDir(dataDir.resolve("agent")).podCidr("127." + (2 + i) + ".0.0/16").stopContainersOnExit(true).build(),
+          .dataDir(dataDir.resolve("agent")).podCidr("127." + (2 + i) + ".0.0/16").stopContainersOnExit(true)
+          .server(server).build(),
           topics, START_TIMEOUT);
       running.push(agent);
       agents.add(agent);

@@ -66,9 +66,12 @@ public final class NodeObjects {
     }
   }
 
-  /** The Node as the agent registers it (and reports its status). */
+  /**
+   * The Node as the agent registers it (and reports its status); {@code kubeletPort} is where its server
+   * listens ({@code status.daemonEndpoints.kubeletEndpoint.Port}), 0 when it serves nothing.
+   */
   public static ObjectNode node(String name, String podCidr, String runtime, Machine m, Instant now,
-      ObjectNode oldConditions) {
+      ObjectNode oldConditions, int kubeletPort) {
     ObjectNode root = F.objectNode();
     root.put("apiVersion", "v1");
     root.put("kind", "Node");
@@ -108,7 +111,7 @@ public final class NodeObjects {
     ArrayNode addresses = status.putArray("addresses");
     addresses.addObject().put("type", "InternalIP").put("address", "127.0.0.1");
     addresses.addObject().put("type", "Hostname").put("address", name);
-    status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", 10250);
+    status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", kubeletPort);
     ObjectNode info = status.putObject("nodeInfo");
     info.put("machineID", m.machineId());
     info.put("systemUUID", UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString());

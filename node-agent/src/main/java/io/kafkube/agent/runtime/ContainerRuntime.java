@@ -47,6 +47,26 @@ public interface ContainerRuntime extends AutoCloseable {
   /** The log of a container's latest (or previous) instance. */
   Optional<String> logs(String podUid, String container, boolean previous);
 
+  /**
+   * The log file of a container's latest (or previous) instance, for readers with options and followers
+   * (the node agent's {@code containerLogs}); empty when the runtime keeps no such file or has no such instance.
+   */
+  default Optional<LogFile> logFile(String podUid, String container, boolean previous) {
+    return Optional.empty();
+  }
+
+  /**
+   * Starts a command in a running container's environment with its standard streams as pipes (the node
+   * agent's {@code exec}); with {@code tty} on a pseudo-terminal (stderr then is part of stdout).
+   *
+   * @throws IllegalStateException when the container is not running
+   * @throws UnsupportedOperationException when this runtime cannot run commands
+   */
+  default Process startExec(String podUid, String container, List<String> command, boolean tty)
+      throws java.io.IOException {
+    throw new UnsupportedOperationException("the " + name() + " runtime cannot run commands in containers");
+  }
+
   /** Runs a command in a running container's environment (exec probes); the exit code, or -1 on timeout. */
   int exec(String podUid, String container, List<String> command, Duration timeout);
 

@@ -94,6 +94,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     volatile boolean stopping;
     ContainerCgroup cgroup;
     boolean ownMountNamespace;
+    /** Completes when the log capture has written everything (at once for adopted containers). */
+    volatile CompletableFuture<Void> logClosed = CompletableFuture.completedFuture(null);
 
     Inst(ContainerInstance info, Path dir, Path log, ProcessHandle handle, Process process, Map<String, String> env,
         String workDir) {
@@ -377,13 +379,19 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         cmd.addAll(List.of("sh", "-c", prelude + WRAPPER, "kafkube-container", exitFile.toString()));
         cmd.addAll(argv);
+        CriLogCapture.Capture capture = CriLogCapture.start(dir, log);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectErrorStream(true);
+            .redirectOutput(capture.stdout()).redirectError(capture.stderr());
         pb.environment().clear();
         pb.environment().putAll(env);
-        Process process = pb.start();
+        Process process;
+        try {
+          process = pb.start();
+        } catch (IOException e) {
+          capture.abort();
+          throw e;
+        }
         Instant started = Instant.now();
         String id = "process://" + process.pid();
         info = ContainerInstance.running(spec.container(), spec.attempt(), id, now, started);
@@ -403,6 +411,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         inst = new Inst(info, dir, log, process.toHandle(), process, env, workDir.toString());
         inst.cgroup = cgroup;
         inst.ownMountNamespace = ownNs;
+        inst.logClosed = capture.closed();
         LOG.info("[process-runtime] started {}/{} attempt {} as pid {}: {}", ref.display(), spec.container(),
             spec.attempt(), process.pid(), argv);
       } catch (IOException e) {
@@ -650,27 +659,68 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public Optional<String> logs(String podUid, String container, boolean previous) {
-    PodEntry pod = pods.get(podUid);
-    if (pod == null) {
+    Inst inst = instance(podUid, container, previous);
+    if (inst == null) {
       return Optional.empty();
-    }
-    Inst inst;
-    synchronized (pod) {
-      List<Inst> list = pod.containers.get(container);
-      int idx = list == null ? -1 : list.size() - (previous ? 2 : 1);
-      if (idx < 0) {
-        return Optional.empty();
-      }
-      inst = list.get(idx);
     }
     if (inst.log == null || !Files.exists(inst.log)) {
       return Optional.of(inst.info.message() == null ? "" : inst.info.message() + "\n");
     }
-    try {
-      return Optional.of(Files.readString(inst.log, StandardCharsets.UTF_8));
-    } catch (IOException e) {
+    try (Stream<String> lines = Files.lines(inst.log, StandardCharsets.UTF_8)) {
+      StringBuilder out = new StringBuilder();
+      lines.map(CriLogLine::parse).filter(java.util.Objects::nonNull).forEach(l -> out.append(l.output()));
+      return Optional.of(out.toString());
+    } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
     }
+  }
+
+  @Override
+  public Optional<LogFile> logFile(String podUid, String container, boolean previous) {
+    Inst inst = instance(podUid, container, previous);
+    if (inst == null || inst.log == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new LogFile(inst.log, inst.info.running(),
+        inst.exited.thenCombine(inst.logClosed, (i, v) -> i)));
+  }
+
+  /** The latest (or the previous) instance of a container, or null. */
+  private Inst instance(String podUid, String container, boolean previous) {
+    PodEntry pod = pods.get(podUid);
+    if (pod == null) {
+      return null;
+    }
+    synchronized (pod) {
+      List<Inst> list = pod.containers.get(container);
+      int idx = list == null ? -1 : list.size() - (previous ? 2 : 1);
+      return idx < 0 ? null : list.get(idx);
+    }
+  }
+
+  /** With {@code tty}, util-linux {@code script} gives the command a pseudo-terminal and returns its exit code. */
+  @Override
+  public Process startExec(String podUid, String container, List<String> command, boolean tty) throws IOException {
+    Inst inst = instance(podUid, container, false);
+    if (inst == null || !inst.info.running()) {
+      throw new IllegalStateException("container " + container + " is not running");
+    }
+    List<String> argv = command;
+    if (tty) {
+      StringBuilder quoted = new StringBuilder("exec");
+      command.forEach(a -> quoted.append(" '").append(a.replace("'", "'\\''")).append('\''));
+      argv = List.of("script", "-qefc", quoted.toString(), "/dev/null");
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    if (inst.workDir != null) {
+      pb.directory(new File(inst.workDir));
+    }
+    pb.environment().clear();
+    pb.environment().putAll(inst.env);
+    if (tty) {
+      pb.environment().putIfAbsent("TERM", "xterm");
+    }
+    return pb.start();
   }
 
   @Override

@@ -226,9 +226,32 @@ public final class SimulatedRuntime implements ContainerRuntime {
     }
   }
 
+  /** What the simulated runtime did with the instance (no process prints anything): created, started, exited. */
   @Override
   public Optional<String> logs(String podUid, String container, boolean previous) {
-    return pods.containsKey(podUid) ? Optional.of("") : Optional.empty();
+    Pod pod = pods.get(podUid);
+    if (pod == null) {
+      return Optional.empty();
+    }
+    ContainerInstance i;
+    synchronized (pod) {
+      List<ContainerInstance> list = pod.containers.get(container);
+      int idx = list == null ? -1 : list.size() - (previous ? 2 : 1);
+      if (idx < 0) {
+        return Optional.empty();
+      }
+      i = list.get(idx);
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(i.createdAt()).append(" simulated container ").append(i.id()).append(" created\n");
+    if (i.startedAt() != null && !"StartError".equals(i.reason())) {
+      out.append(i.startedAt()).append(" simulated container ").append(i.id()).append(" started\n");
+    }
+    if (i.exited()) {
+      out.append(i.finishedAt()).append(" simulated container ").append(i.id()).append(" exited with code ")
+          .append(i.exitCode()).append(" (").append(i.reason()).append(")\n");
+    }
+    return Optional.of(out.toString());
   }
 
   @Override

@@ -36,7 +36,7 @@ class NodeObjectsTest {
   @Test
   void theNodeCarriesKubeletsLabelsCapacityConditionsAndInfo() {
     NodeObjects.Machine m = NodeObjects.Machine.measure(dir, null, null, 110);
-    ObjectNode node = NodeObjects.node("n1", "127.2.0.0/16", "process", m, NOW, null);
+    ObjectNode node = NodeObjects.node("n1", "127.2.0.0/16", "process", m, NOW, null, 10250);
     JsonNode back = KubeJson.toJson(valid(node, NODES).record());
     assertThat(back.path("metadata").path("labels").path("kubernetes.io/hostname").asText()).isEqualTo("n1");
     assertThat(back.path("metadata").path("labels").path("kubernetes.io/os").asText()).isEqualTo("linux");
@@ -57,10 +57,10 @@ class NodeObjectsTest {
   @Test
   void flagsOverrideTheMachineAndTransitionTimesStayWhileTheStatusHolds() {
     NodeObjects.Machine m = NodeObjects.Machine.simulated("4", "8Gi", 20);
-    ObjectNode first = NodeObjects.node("n1", null, "simulated", m, NOW, null);
+    ObjectNode first = NodeObjects.node("n1", null, "simulated", m, NOW, null, 10250);
     ObjectNode old = first.objectNode();
     first.path("status").path("conditions").forEach(c -> old.set(c.path("type").asText(), c));
-    ObjectNode later = NodeObjects.node("n1", null, "simulated", m, NOW.plusSeconds(60), old);
+    ObjectNode later = NodeObjects.node("n1", null, "simulated", m, NOW.plusSeconds(60), old, 10250);
     JsonNode c = later.path("status").path("conditions").get(3);
     assertThat(c.path("lastHeartbeatTime").asText()).isEqualTo("2026-01-01T10:01:00Z");
     assertThat(c.path("lastTransitionTime").asText()).isEqualTo("2026-01-01T10:00:00Z");

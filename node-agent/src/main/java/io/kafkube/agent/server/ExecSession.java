@@ -1,0 +1,145 @@
+package io.kafkube.agent.server;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One exec: a process whose standard streams are relayed over an upgraded WebSocket with the
+ * {@link ExecProtocol} channels. Output is forwarded as it is read; when the process has ended and its
+ * output is all sent, the exit status goes on the error channel and the socket is closed. A socket
+ * closed by the client kills the process.
+ */
+final class ExecSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
+  private static final byte[] EOF = new byte[0];
+
+  private final ServerWebSocket ws;
+  private final Process process;
+  private final List<String> command;
+  private final ExecutorService threads;
+  private final LinkedBlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
+  private volatile boolean closed;
+
+  ExecSession(ServerWebSocket ws, Process process, List<String> command, ExecutorService threads) {
+    this.ws = ws;
+    this.process = process;
+    this.command = command;
+    this.threads = threads;
+  }
+
+  /** Starts relaying; {@code stdinWanted}/{@code stdoutWanted}/{@code stderrWanted} as the request asked. */
+  void start(boolean stdinWanted, boolean stdoutWanted, boolean stderrWanted) {
+    ws.closeHandler(v -> {
+      closed = true;
+      stdin.offer(EOF);
+      if (process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+    });
+    ws.binaryMessageHandler(this::message);
+    if (stdinWanted) {
+      threads.execute(this::writeStdin);
+    } else {
+      closeQuietly(process.getOutputStream());
+    }
+    var out = java.util.concurrent.CompletableFuture.runAsync(
+        () -> pump(process.getInputStream(), stdoutWanted ? ExecProtocol.STDOUT : -1), threads);
+    var err = java.util.concurrent.CompletableFuture.runAsync(
+        () -> pump(process.getErrorStream(), stderrWanted ? ExecProtocol.STDERR : -1), threads);
+    out.runAfterBoth(err, () -> {
+      try {
+        int code = process.waitFor();
+        if (!closed) {
+          send(ExecProtocol.exitStatus(code, command));
+          ws.close((short) 1000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  private void message(Buffer b) {
+    if (b.length() == 0) {
+      return;
+    }
+    int channel = b.getByte(0) & 0xff;
+    if (channel == ExecProtocol.STDIN) {
+      if (b.length() > 1) {
+        stdin.offer(b.getBytes(1, b.length()));
+      }
+    } else if (channel == ExecProtocol.CLOSE && b.length() == 2 && b.getByte(1) == ExecProtocol.STDIN) {
+      stdin.offer(EOF);
+    }
+    // RESIZE is read and not applied: the pseudo-terminal of `script` keeps its initial size
+  }
+
+  private void writeStdin() {
+    OutputStream os = process.getOutputStream();
+    try {
+      while (true) {
+        byte[] b = stdin.poll(1, TimeUnit.SECONDS);
+        if (b == null) {
+          if (!process.isAlive()) {
+            return;
+          }
+          continue;
+        }
+        if (b == EOF) {
+          return;
+        }
+        os.write(b);
+        os.flush();
+      }
+    } catch (IOException e) {
+      LOG.debug("[agent-server] stdin of {} closed: {}", command, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(os);
+    }
+  }
+
+  /** Relays a stream of the process to a channel (or drains it when channel is -1). */
+  private void pump(InputStream in, int channel) {
+    byte[] buf = new byte[32 * 1024];
+    try (in) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        if (channel >= 0 && n > 0 && !closed) {
+          send(ExecProtocol.frame(channel, buf, 0, n));
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("[agent-server] output of {} ended: {}", command, e.toString());
+    }
+  }
+
+  private void send(byte[] frame) {
+    try {
+      ws.writeBinaryMessage(Buffer.buffer(frame)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      closed = true;
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}
