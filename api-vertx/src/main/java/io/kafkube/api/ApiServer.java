@@ -1,7 +1,12 @@
 package io.kafkube.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.api.admission.Admission;
+import io.kafkube.api.admission.SystemPriorityClasses;
+import io.kafkube.api.allocation.ServiceAllocator;
+import io.kafkube.api.allocation.ServiceRanges;
 import io.kafkube.api.auth.Authenticator;
+import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.auth.ServiceAccountTokens;
 import io.kafkube.api.auth.TokenFile;
 import io.kafkube.api.authz.BootstrapPolicy;
@@ -113,7 +118,9 @@ public final class ApiServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
     running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout()),
-        new Tables(clock), config.bookmarkInterval());
+        new Tables(clock), config.bookmarkInterval(),
+        new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
+        new TimeTravel(config.bootstrapServers(), topics));
     RbacAuthorizer authorizer = new RbacAuthorizer(new ViewRbacSource(view));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
@@ -146,7 +153,9 @@ public final class ApiServer implements AutoCloseable {
       throws Exception {
     List<CompletableFuture<ReplyView>> replies = new ArrayList<>();
     List<ObjectKey> keys = new ArrayList<>();
-    for (ObjectNode o : BootstrapPolicy.objects()) {
+    List<ObjectNode> objects = new ArrayList<>(BootstrapPolicy.objects());
+    objects.addAll(SystemPriorityClasses.objects());
+    for (ObjectNode o : objects) {
       ResourceType type = registry.byKind(o.get("apiVersion").asText(), o.get("kind").asText())
           .orElseThrow();
       GenericRecord record = Bodies.toRecord(o, List.of(), type, FieldValidation.STRICT).record();
@@ -172,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
             + reply.reason());
       }
     }
-    LOG.info("[api] default RBAC policy: {} objects created, {} already there", created, replies.size() - created);
+    LOG.info("[api] default RBAC policy and system priority classes: {} objects created, {} already there", created, replies.size() - created);
   }
 
   private HttpServer listen(Vertx vertx, HttpServerOptions options, Router router, Duration timeout)
