@@ -5,6 +5,9 @@ import io.kafkube.api.admission.Admission;
 import io.kafkube.api.admission.SystemPriorityClasses;
 import io.kafkube.api.allocation.ServiceAllocator;
 import io.kafkube.api.allocation.ServiceRanges;
+import io.kafkube.api.audit.AuditEndpoint;
+import io.kafkube.api.audit.AuditHandler;
+import io.kafkube.api.audit.AuditSink;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.auth.ServiceAccountTokens;
@@ -117,6 +120,12 @@ public final class ApiServer implements AutoCloseable {
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
     running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    AuditSink audit = new AuditSink(config.bootstrapServers(), topics, 100_000);
+    running.push(audit);
+    ApiMetrics metrics = new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount,
+        ApiMetrics.DEFAULT_MAX_READ_ONLY, ApiMetrics.DEFAULT_MAX_MUTATING);
+    metrics.bindViewLag(view::lagRecords, view::lagMillis);
+    metrics.bindAudit(audit::sent, audit::dropped, audit::failed);
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout()),
         new Tables(clock), config.bookmarkInterval(),
         new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
@@ -125,10 +134,9 @@ public final class ApiServer implements AutoCloseable {
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
         new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),
-            new ReviewHandlers(authorizer, view, clock)),
-        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view),
-        new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount, ApiMetrics.DEFAULT_MAX_READ_ONLY,
-            ApiMetrics.DEFAULT_MAX_MUTATING));
+            new ReviewHandlers(authorizer, view, clock), new AuditEndpoint(config.bootstrapServers(), topics)),
+        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view), metrics,
+        new AuditHandler(audit));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

@@ -3,6 +3,8 @@ package io.kafkube.api.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.watch.WatchSink;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.audit.AuditEndpoint;
+import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.discovery.Discovery;
 import io.kafkube.api.openapi.OpenApiV3;
@@ -52,14 +54,17 @@ public final class ApiRouter {
   }
 
   /** The request handlers of one API server, besides discovery and OpenAPI. */
-  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews) {}
+  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews,
+      AuditEndpoint auditEvents) {}
 
   /** The router of one API server. */
   public static Router create(Vertx vertx, StateView view, Discovery discovery, OpenApiV3 openApi,
-      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics) {
+      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics,
+      AuditHandler audit) {
     ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens());
     Router router = Router.router(vertx);
     router.route().handler(metrics::measure);
+    router.route().handler(audit);
     // A WebSocket watch has no body to read, and stays unread until the watch upgrades it, whatever
     // authentication waits for.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES);
@@ -91,6 +96,7 @@ public final class ApiRouter {
     router.post(ReviewHandlers.SELF_REVIEWS).handler(handlers.reviews()::selfReview);
     router.post(ReviewHandlers.ACCESS_REVIEWS).handler(handlers.reviews()::accessReview);
     router.post(ReviewHandlers.RULES_REVIEWS).handler(handlers.reviews()::rulesReview);
+    router.get(AuditEndpoint.PATH).handler(handlers.auditEvents()::list);
     router.routeWithRegex(RESOURCE_PATHS).handler(r::resource);
     router.route().last().handler(ctx -> ctx.fail(ApiException.of(404, "NotFound",
         "the server could not find the requested resource")));
