@@ -10,6 +10,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -39,9 +41,15 @@ public final class Admission {
       return priority(ctx, obj).map(v -> allocator.none(key.toString()));
     }
     if (key.type().equals(services) && !dryRun) {
-      return Future.fromCompletionStage(allocator.claim(services, key.toString(), obj, null), ctx);
+      return claimed(allocator.claim(services, key.toString(), obj, null), ctx);
     }
     return Future.succeededFuture(allocator.none(key.toString()));
+  }
+
+  /** The claim on the request's context, failing with the Status itself rather than a CompletionException. */
+  private static Future<ServiceAllocator.Claim> claimed(CompletableFuture<ServiceAllocator.Claim> f, Context ctx) {
+    return Future.fromCompletionStage(f, ctx).recover(e -> Future.failedFuture(
+        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
   }
 
   /** Admits a replacement: a Service keeps its ClusterIP and NodePorts, new ones are claimed. */
@@ -51,7 +59,7 @@ public final class Admission {
     }
     return Future.fromCompletionStage(view.sync(), ctx).compose(v -> {
       GenericRecord old = view.get(key);
-      return Future.fromCompletionStage(allocator.claim(services, key.toString(), obj, old), ctx);
+      return claimed(allocator.claim(services, key.toString(), obj, old), ctx);
     });
   }
 

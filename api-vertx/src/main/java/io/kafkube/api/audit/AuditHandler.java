@@ -18,6 +18,8 @@ import java.util.UUID;
  * the event is built and written on the sink's thread.
  */
 public final class AuditHandler implements Handler<RoutingContext> {
+  /** The routing context key under which a create puts the name of the object (known once decoded). */
+  public static final String CREATED_NAME = "kafkube.audit.created-name";
   private final AuditSink sink;
 
   public AuditHandler(AuditSink sink) {
@@ -58,12 +60,8 @@ public final class AuditHandler implements Handler<RoutingContext> {
           user == null ? List.of() : user.groups(), a.verb(), req.uri(), a.apiGroup(), apiVersion, a.resource(),
           a.subresource(), a.namespace(), a.name(), ctx.response().getStatusCode(), received, Instant.now(), ips,
           req.getHeader("User-Agent"));
-      byte[] body = null;
-      if (a.verb().equals("create") && a.name().isEmpty() && ctx.response().getStatusCode() < 300
-          && ctx.body() != null && ctx.body().buffer() != null) {
-        body = ctx.body().buffer().getBytes();
-      }
-      sink.offer(r, body);
+      String created = ctx.get(CREATED_NAME);
+      sink.offer(created != null && a.name().isEmpty() ? r.withName(created) : r);
     });
     ctx.next();
   }

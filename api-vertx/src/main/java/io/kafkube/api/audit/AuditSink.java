@@ -27,10 +27,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSink.class);
-  private static final Pending STOP = new Pending(null, null);
+  private static final Pending STOP = new Pending(null);
 
-  /** A request and, for a create, its body (the new object's name is in it). */
-  private record Pending(RequestRecord record, byte[] createBody) {}
+  private record Pending(RequestRecord record) {}
 
   private final Topic<String, String> topic;
   private final KafkaProducer<String, String> producer;
@@ -57,13 +56,9 @@ public final class AuditSink implements AutoCloseable {
     thread.start();
   }
 
-  /**
-   * Queues one request's event (and its request log line); never blocks.
-   *
-   * @param createBody the JSON body of a create, whose {@code metadata.name} names the object; or null
-   */
-  public void offer(RequestRecord r, byte[] createBody) {
-    if (!queue.offer(new Pending(r, createBody))) {
+  /** Queues one request's event (and its request log line); never blocks. */
+  public void offer(RequestRecord r) {
+    if (!queue.offer(new Pending(r))) {
       dropped.incrementAndGet();
     }
   }
@@ -95,21 +90,13 @@ public final class AuditSink implements AutoCloseable {
           if (p == STOP) {
             return;
           }
-          RequestRecord r = p.createBody() == null ? p.record() : p.record().withName(nameOf(p.createBody()));
+          RequestRecord r = p.record();
           RequestLog.log(r);
           send(r);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String nameOf(byte[] body) {
-    try {
-      return RequestRecord.M.readTree(body).path("metadata").path("name").asText("");
-    } catch (java.io.IOException | RuntimeException e) {
-      return ""; // not JSON (YAML, protobuf) or malformed: the event names no object
     }
   }
 

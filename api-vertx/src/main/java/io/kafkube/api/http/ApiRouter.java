@@ -63,8 +63,8 @@ public final class ApiRouter {
       AuditHandler audit) {
     ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens());
     Router router = Router.router(vertx);
-    router.route().handler(metrics::measure);
     router.route().handler(audit);
+    router.route().handler(metrics::measure);
     // A WebSocket watch has no body to read, and stays unread until the watch upgrades it, whatever
     // authentication waits for.
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(TopicCatalog.MAX_OBJECT_BYTES);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.ApiException;
 import io.kafkube.api.admission.Admission;
+import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.discovery.Subresource;
 import io.kafkube.api.patch.PatchException;
@@ -193,11 +194,17 @@ public final class ResourceHandlers {
     }
     EarlyValidation.checkCreate(ri.type(), obj, ns);
     ObjectKey key = ri.type().key(ns, isEmpty(name) ? generate : name);
+    ctx.put(AuditHandler.CREATED_NAME, isEmpty(name) ? null : name);
     admitNamespace(ctx, ri.type(), ns, isEmpty(name) ? generate : name)
         .compose(v -> admission.create(ctx.vertx().getOrCreateContext(), key, obj, dryRun))
         .compose(claim -> writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun))
             .onSuccess(reply -> claim.finish(reply.success())))
-        .onSuccess(reply -> answer(ctx, reply, d.warnings()))
+        .onSuccess(reply -> {
+          if (reply.success() && reply.object() != null) {
+            ctx.put(AuditHandler.CREATED_NAME, Meta.name(reply.object()));
+          }
+          answer(ctx, reply, d.warnings());
+        })
         .onFailure(ctx::fail);
   }
 
