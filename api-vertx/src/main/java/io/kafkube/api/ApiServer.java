@@ -1,7 +1,15 @@
 package io.kafkube.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.api.admission.Admission;
+import io.kafkube.api.admission.SystemPriorityClasses;
+import io.kafkube.api.allocation.ServiceAllocator;
+import io.kafkube.api.allocation.ServiceRanges;
+import io.kafkube.api.audit.AuditEndpoint;
+import io.kafkube.api.audit.AuditHandler;
+import io.kafkube.api.audit.AuditSink;
 import io.kafkube.api.auth.Authenticator;
+import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.auth.ServiceAccountTokens;
 import io.kafkube.api.auth.TokenFile;
 import io.kafkube.api.authz.BootstrapPolicy;
@@ -113,17 +121,25 @@ public final class ApiServer implements AutoCloseable {
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
     running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    AuditSink audit = new AuditSink(config.bootstrapServers(), topics, 100_000);
+    running.push(audit);
+    ApiMetrics metrics = new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount,
+        ApiMetrics.DEFAULT_MAX_READ_ONLY, ApiMetrics.DEFAULT_MAX_MUTATING);
+    metrics.bindViewLag(view::lagRecords, view::lagMillis);
+    metrics.bindAudit(audit::sent, audit::dropped, audit::failed);
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout()),
-        new Tables(clock), config.bookmarkInterval());
+        new Tables(clock), config.bookmarkInterval(),
+        new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
+        new TimeTravel(config.bootstrapServers(), topics));
     RbacAuthorizer authorizer = new RbacAuthorizer(new ViewRbacSource(view));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
         new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),
             new ReviewHandlers(authorizer, view, clock),
-            new PodProxy(vertx, view, certs.caCertPath(), certs.kubeletClientCertPath(), certs.kubeletClientKeyPath())),
-        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view),
-        new ApiMetrics(ResourceRegistry.kubernetes(), view::listenerCount, ApiMetrics.DEFAULT_MAX_READ_ONLY,
-            ApiMetrics.DEFAULT_MAX_MUTATING));
+            new PodProxy(vertx, view, certs.caCertPath(), certs.kubeletClientCertPath(), certs.kubeletClientKeyPath()),
+            new AuditEndpoint(config.bootstrapServers(), topics)),
+        new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view), metrics,
+        new AuditHandler(audit));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -148,7 +164,9 @@ public final class ApiServer implements AutoCloseable {
       throws Exception {
     List<CompletableFuture<ReplyView>> replies = new ArrayList<>();
     List<ObjectKey> keys = new ArrayList<>();
-    for (ObjectNode o : BootstrapPolicy.objects()) {
+    List<ObjectNode> objects = new ArrayList<>(BootstrapPolicy.objects());
+    objects.addAll(SystemPriorityClasses.objects());
+    for (ObjectNode o : objects) {
       ResourceType type = registry.byKind(o.get("apiVersion").asText(), o.get("kind").asText())
           .orElseThrow();
       GenericRecord record = Bodies.toRecord(o, List.of(), type, FieldValidation.STRICT).record();
@@ -174,7 +192,7 @@ public final class ApiServer implements AutoCloseable {
             + reply.reason());
       }
     }
-    LOG.info("[api] default RBAC policy: {} objects created, {} already there", created, replies.size() - created);
+    LOG.info("[api] default RBAC policy and system priority classes: {} objects created, {} already there", created, replies.size() - created);
   }
 
   private HttpServer listen(Vertx vertx, HttpServerOptions options, Router router, Duration timeout)

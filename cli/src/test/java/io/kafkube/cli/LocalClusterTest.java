@@ -92,6 +92,22 @@ class LocalClusterTest {
             assertThat(wide.out()).isEqualTo("worker-1");
           });
 
+      // `kafkube audit`: the API requests kubectl made, read back from kafkube.audit by object and user
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> {
+            Run audit = run("audit", "--object", "pods/default/web", "--data-dir", dir.toString());
+            assertThat(audit.code).as(audit.out).isZero();
+            assertThat(audit.out).contains("kubernetes-admin").contains("create").contains("201")
+                .contains("pods default/web");
+          });
+      Run auditJson = run("audit", "--object", "pods/default/web", "--since", "10m", "-o", "json", "--data-dir",
+          dir.toString());
+      assertThat(auditJson.out).contains("\"apiVersion\":\"audit.k8s.io/v1\"").contains("\"stage\":\"ResponseComplete\"");
+      Run nobody = run("audit", "--user", "nobody", "--data-dir", dir.toString());
+      assertThat(nobody.code).isZero();
+      assertThat(nobody.out.lines().count()).as(nobody.out).isEqualTo(1); // the header alone
+      assertThat(run("audit", "--since", "yesterday", "--data-dir", dir.toString()).code).isNotZero();
+
       Run history = run("history", "configmaps/default/settings", "--data-dir", dir.toString());
       assertThat(history.code).isZero();
       assertThat(history.out).contains("bob").contains("CREATE").contains("UPDATE")

@@ -3,6 +3,8 @@ package io.kafkube.api.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.watch.WatchSink;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.audit.AuditEndpoint;
+import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.discovery.Discovery;
 import io.kafkube.api.openapi.OpenApiV3;
@@ -56,13 +58,16 @@ public final class ApiRouter {
   }
 
   /** The request handlers of one API server, besides discovery and OpenAPI. */
-  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews, PodProxy proxy) {}
+  public record Handlers(ResourceHandlers resources, TokenRequests tokens, ReviewHandlers reviews, PodProxy proxy,
+      AuditEndpoint auditEvents) {}
 
   /** The router of one API server. */
   public static Router create(Vertx vertx, StateView view, Discovery discovery, OpenApiV3 openApi,
-      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics) {
+      Handlers handlers, Authenticator authenticator, AuthorizationHandler authorization, ApiMetrics metrics,
+      AuditHandler audit) {
     ApiRouter r = new ApiRouter(view, discovery, openApi, handlers.resources(), handlers.tokens(), handlers.proxy());
     Router router = Router.router(vertx);
+    router.route().handler(audit);
     router.route().handler(metrics::measure);
     // A WebSocket watch has no body to read, and stays unread until the watch upgrades it, whatever
     // authentication waits for.
@@ -95,6 +100,7 @@ public final class ApiRouter {
     router.post(ReviewHandlers.SELF_REVIEWS).handler(handlers.reviews()::selfReview);
     router.post(ReviewHandlers.ACCESS_REVIEWS).handler(handlers.reviews()::accessReview);
     router.post(ReviewHandlers.RULES_REVIEWS).handler(handlers.reviews()::rulesReview);
+    router.get(AuditEndpoint.PATH).handler(handlers.auditEvents()::list);
     router.routeWithRegex(RESOURCE_PATHS).handler(r::resource);
     router.route().last().handler(ctx -> ctx.fail(ApiException.of(404, "NotFound",
         "the server could not find the requested resource")));

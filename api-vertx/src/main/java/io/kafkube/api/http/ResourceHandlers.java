@@ -3,6 +3,9 @@ package io.kafkube.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.admission.Admission;
+import io.kafkube.api.audit.AuditHandler;
+import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.discovery.Subresource;
 import io.kafkube.api.patch.PatchException;
 import io.kafkube.api.select.FieldSelector;
@@ -54,10 +57,15 @@ public final class ResourceHandlers {
   private final Tables tables;
   private final ResourceType namespaces;
   private final Duration bookmarkInterval;
+  private final Admission admission;
+  private final TimeTravel timeTravel;
 
-  public ResourceHandlers(StateView view, Writes writes, Tables tables, Duration bookmarkInterval) {
+  public ResourceHandlers(StateView view, Writes writes, Tables tables, Duration bookmarkInterval,
+      Admission admission, TimeTravel timeTravel) {
     this.view = view;
     this.writes = writes;
+    this.admission = admission;
+    this.timeTravel = timeTravel;
     this.tables = tables;
     this.namespaces = view.registry().byGroupResource("namespaces").orElseThrow();
     this.bookmarkInterval = bookmarkInterval;
@@ -83,8 +91,24 @@ public final class ResourceHandlers {
     ContinueToken cont = ContinueToken.decode(Params.string(ctx, "continue"));
     boolean table = Params.wantsTable(ctx);
     Tables.Include include = Params.include(ctx);
+    String atRv = Params.string(ctx, "resourceVersion");
+    TimeTravel.Match match = TimeTravel.match(Params.string(ctx, "resourceVersionMatch"), atRv);
+    if (match == TimeTravel.Match.EXACT) {
+      ctx.vertx().executeBlocking(() -> {
+        List<ObjectNode> items = new ArrayList<>();
+        for (GenericRecord r : timeTravel.listAt(ri.type(), ri.namespace(), filter, atRv)) {
+          items.add(Json.object(r));
+        }
+        return Json.buffer(table ? tables.table(ri.type().kind(), items, include, atRv, null, null)
+            : Json.list(ri.type(), items, Map.of("resourceVersion", atRv)));
+      }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
+      return;
+    }
     readPoint(ctx)
         .compose(v -> ctx.vertx().executeBlocking(() -> {
+          if (match == TimeTravel.Match.NOT_OLDER_THAN && !"0".equals(atRv)) {
+            TimeTravel.checkReached(atRv, view.position());
+          }
           StateView.Page page = view.list(ri.type(), ri.namespace(), filter, cont == null ? null : cont.lastKey(),
               limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE)));
           String rv = cont != null ? cont.resourceVersion() : page.position().encode();
@@ -170,9 +194,17 @@ public final class ResourceHandlers {
     }
     EarlyValidation.checkCreate(ri.type(), obj, ns);
     ObjectKey key = ri.type().key(ns, isEmpty(name) ? generate : name);
+    ctx.put(AuditHandler.CREATED_NAME, isEmpty(name) ? null : name);
     admitNamespace(ctx, ri.type(), ns, isEmpty(name) ? generate : name)
-        .compose(v -> writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun)))
-        .onSuccess(reply -> answer(ctx, reply, d.warnings()))
+        .compose(v -> admission.create(ctx.vertx().getOrCreateContext(), key, obj, dryRun))
+        .compose(claim -> writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun))
+            .onSuccess(reply -> claim.finish(reply.success())))
+        .onSuccess(reply -> {
+          if (reply.success() && reply.object() != null) {
+            ctx.put(AuditHandler.CREATED_NAME, Meta.name(reply.object()));
+          }
+          answer(ctx, reply, d.warnings());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -184,7 +216,9 @@ public final class ResourceHandlers {
     GenericRecord obj = d.record();
     identify(ri, obj);
     Op op = ri.subresource() == Subresource.STATUS ? Op.UPDATE_STATUS : Op.UPDATE;
-    writes.send(ctx, writes.command(op, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
+    admission.update(ctx.vertx().getOrCreateContext(), ri.key(), obj, dryRun || op != Op.UPDATE)
+        .compose(claim -> writes.send(ctx, writes.command(op, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
+            .onSuccess(reply -> claim.finish(reply.success())))
         .onSuccess(reply -> answer(ctx, reply, d.warnings()))
         .onFailure(ctx::fail);
   }
@@ -264,8 +298,10 @@ public final class ResourceHandlers {
     for (JsonNode n : opts.path("dryRun")) {
       dryRun |= n.asText().equals("All");
     }
+    boolean dry = dryRun;
     return writes.send(ctx, writes.command(Op.DELETE, key, user(ctx)).gracePeriodSeconds(grace)
-        .propagationPolicy(policy).preconditions(uid, rv).dryRun(dryRun));
+        .propagationPolicy(policy).preconditions(uid, rv).dryRun(dryRun))
+        .onSuccess(reply -> admission.deleted(key, reply, dry));
   }
 
   // ---------------------------------------------------------------- subresources

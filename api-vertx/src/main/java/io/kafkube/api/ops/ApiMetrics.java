@@ -4,6 +4,7 @@ import io.kafkube.api.http.RequestInfo;
 import io.kafkube.api.watch.WatchSink;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The API server's own metrics in Prometheus' text format, named as kube-apiserver names them
@@ -60,6 +62,29 @@ public final class ApiMetrics {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+  }
+
+  /**
+   * How far the API's view is behind the history topic it follows: records not yet applied, and
+   * milliseconds since the view was last caught up (0 when it is; an upper bound of the staleness of
+   * what it serves).
+   */
+  public void bindViewLag(LongSupplier records, LongSupplier millis) {
+    Gauge.builder("kafkube.api.view.lag.records", records, s -> s.getAsLong())
+        .description("history records the API view has not applied yet").register(registry);
+    Gauge.builder("kafkube.api.view.lag.ms", millis, s -> s.getAsLong())
+        .description("milliseconds since the API view was last caught up with history (0: caught up)")
+        .register(registry);
+  }
+
+  /** The audit log's counters: events written, dropped on a full queue, failed to write. */
+  public void bindAudit(LongSupplier sent, LongSupplier dropped, LongSupplier failed) {
+    FunctionCounter.builder("kafkube.api.audit.events", sent, s -> s.getAsLong()).tag("result", "written")
+        .description("audit events by outcome").register(registry);
+    FunctionCounter.builder("kafkube.api.audit.events", dropped, s -> s.getAsLong()).tag("result", "dropped")
+        .description("audit events by outcome").register(registry);
+    FunctionCounter.builder("kafkube.api.audit.events", failed, s -> s.getAsLong()).tag("result", "failed")
+        .description("audit events by outcome").register(registry);
   }
 
   /** The first handler of the router: counts, times and limits every request. */

@@ -82,6 +82,9 @@ public final class StateView implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
   private long skipped;
+  private volatile long lagRecords;
+  /** When the view was last caught up with history (epoch ms). */
+  private volatile long caughtUpAt = System.currentTimeMillis();
 
   private record SyncTarget(long[] ends, List<CompletableFuture<Void>> waiting) {}
 
@@ -283,6 +286,16 @@ public final class StateView implements AutoCloseable {
     }
   }
 
+  /** History records the view has not applied yet, as of its last fetch. */
+  public long lagRecords() {
+    return lagRecords;
+  }
+
+  /** Milliseconds since the view was last caught up with history; 0 when it is. */
+  public long lagMillis() {
+    return lagRecords == 0 ? 0 : Math.max(0, System.currentTimeMillis() - caughtUpAt);
+  }
+
   /** How many listeners are registered (for tests and metrics). */
   public int listenerCount() {
     return listeners.values().stream().mapToInt(Collection::size).sum();
@@ -404,6 +417,7 @@ public final class StateView implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
+    updateLag();
     completeTargets();
   }
 
@@ -443,6 +457,19 @@ public final class StateView implements AutoCloseable {
     for (TopicPartition tp : historyPartitions) {
       positions[tp.partition()] = consumer.position(tp);
     }
+  }
+
+  /** From the consumer's own fetch metadata: no request to the broker. */
+  private void updateLag() {
+    long lag = 0;
+    for (TopicPartition tp : historyPartitions) {
+      java.util.OptionalLong l = consumer.currentLag(tp);
+      lag += l.isPresent() ? l.getAsLong() : 0;
+    }
+    if (lag == 0) {
+      caughtUpAt = System.currentTimeMillis();
+    }
+    lagRecords = lag;
   }
 
   private void completeTargets() {

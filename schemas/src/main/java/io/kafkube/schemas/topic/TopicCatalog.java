@@ -36,6 +36,7 @@ public final class TopicCatalog {
   private final Topic<String, GenericRecord> assignments;
   private final Topic<byte[], byte[]> schemas;
   private final Topic<String, GenericRecord> kv;
+  private final Topic<String, String> audit;
   private final Map<ResourceType, Topic<String, GenericRecord>> state;
 
   /**
@@ -77,6 +78,9 @@ public final class TopicCatalog {
     }
     this.state = Collections.unmodifiableMap(s);
     this.kv = new Topic<>(prefix + ".state.kv", keys, valueSerde.apply(schemas.keyValue()), partitions, compacted());
+    this.audit = new Topic<>(prefix + ".audit", keys, Serdes.String(), partitions,
+        Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(Duration.ofDays(30).toMillis()),
+            "max.message.bytes", MAX_MESSAGE));
   }
 
   /** The name of the commands topic of a cluster, for callers that only need to look it up. */
@@ -140,6 +144,15 @@ public final class TopicCatalog {
     return kv;
   }
 
+  /**
+   * The API servers' audit log: key = user name, value = one {@code audit.k8s.io/v1} Event as JSON
+   * (kube-apiserver's own audit format, read as-is by audit tooling), record timestamp = when the
+   * request was received. Kept 30 days, as {@code --audit-log-maxage=30} would.
+   */
+  public Topic<String, String> audit() {
+    return audit;
+  }
+
   public Map<ResourceType, Topic<String, GenericRecord>> stateTopics() {
     return state;
   }
@@ -169,6 +182,7 @@ public final class TopicCatalog {
     all.add(assignments);
     all.addAll(state.values());
     all.add(kv);
+    all.add(audit);
     return all;
   }
 

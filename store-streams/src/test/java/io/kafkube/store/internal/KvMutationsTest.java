@@ -211,4 +211,31 @@ class KvMutationsTest {
   private static ByteString bs(String s) {
     return ByteString.copyFromUtf8(s);
   }
+
+  /** What the API's Service IP/port allocator relies on: one CREATE wins, only the owner's release deletes. */
+  @Test
+  void anAllocationKeyIsClaimedOnceAndReleasedOnlyByItsOwner() {
+    String key = "/kafkube/allocations/clusterips/127.1.0.9";
+    GenericRecord first = Envelopes.command(Op.CREATE, key, KeyValues.RESOURCE, TestObjects.ALICE, "r1")
+        .object(KeyValues.of("/registry/services/default/a".getBytes(StandardCharsets.UTF_8), 0)).build();
+    GenericRecord second = Envelopes.command(Op.CREATE, key, KeyValues.RESOURCE, TestObjects.ALICE, "r2")
+        .object(KeyValues.of("/registry/services/default/b".getBytes(StandardCharsets.UTF_8), 0)).build();
+    assertThat(run(first).code()).isEqualTo(201);
+    KvMutations.Result lost = run(second);
+    assertThat(lost.code()).isEqualTo(409);
+    assertThat(lost.changes()).isEmpty();
+    assertThat(value(store.get(key))).isEqualTo("/registry/services/default/a");
+
+    ByteString k = ByteString.copyFromUtf8(key);
+    java.util.function.Function<String, TxnRequest> release = owner -> TxnRequest.newBuilder()
+        .addCompare(Compare.newBuilder().setKey(k).setTarget(Compare.CompareTarget.VALUE)
+            .setResult(Compare.CompareResult.EQUAL).setValue(ByteString.copyFromUtf8(owner)))
+        .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(k)))
+        .build();
+    assertThat(run(txn(release.apply("/registry/services/default/b"))).changes()).isEmpty();
+    assertThat(store).containsKey(key);
+    assertThat(run(txn(release.apply("/registry/services/default/a"))).changes()).singleElement()
+        .satisfies(c -> assertThat(c.verb()).isEqualTo(Op.DELETE));
+    assertThat(store).doesNotContainKey(key);
+  }
 }
