@@ -30,6 +30,7 @@ import io.kafkube.schemas.status.Statuses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,8 @@ public final class ResourceHandlers {
   private final Duration bookmarkInterval;
   private final Admission admission;
   private final TimeTravel timeTravel;
+  private final Clock clock = Clock.systemUTC();
+  private final ServerSideApply apply;
 
   public ResourceHandlers(StateView view, Writes writes, Tables tables, Duration bookmarkInterval,
       Admission admission, TimeTravel timeTravel) {
@@ -69,6 +72,12 @@ public final class ResourceHandlers {
     this.tables = tables;
     this.namespaces = view.registry().byGroupResource("namespaces").orElseThrow();
     this.bookmarkInterval = bookmarkInterval;
+    this.apply = new ServerSideApply(view, writes, this, clock);
+  }
+
+  /** The admission of writes (for server-side apply's creates and updates). */
+  Admission admission() {
+    return admission;
   }
 
   // ---------------------------------------------------------------- reads
@@ -193,6 +202,7 @@ public final class ResourceHandlers {
           "Required value: name or generateName is required", "metadata.name"))));
     }
     EarlyValidation.checkCreate(ri.type(), obj, ns);
+    FieldManagers.recordUpdate(ri.type(), null, obj, FieldManagers.manager(ctx), null, clock);
     ObjectKey key = ri.type().key(ns, isEmpty(name) ? generate : name);
     ctx.put(AuditHandler.CREATED_NAME, isEmpty(name) ? null : name);
     admitNamespace(ctx, ri.type(), ns, isEmpty(name) ? generate : name)
@@ -215,25 +225,47 @@ public final class ResourceHandlers {
     Bodies.Decoded d = Bodies.decode(body(ctx), Params.contentType(ctx), ri.type(), fv);
     GenericRecord obj = d.record();
     identify(ri, obj);
-    Op op = ri.subresource() == Subresource.STATUS ? Op.UPDATE_STATUS : Op.UPDATE;
-    admission.update(ctx.vertx().getOrCreateContext(), ri.key(), obj, dryRun || op != Op.UPDATE)
-        .compose(claim -> writes.send(ctx, writes.command(op, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
-            .onSuccess(reply -> claim.finish(reply.success())))
-        .onSuccess(reply -> answer(ctx, reply, d.warnings()))
+    if (ri.subresource() == Subresource.STATUS) {
+      writes.send(ctx, writes.command(Op.UPDATE_STATUS, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
+          .onSuccess(reply -> answer(ctx, reply, d.warnings()))
+          .onFailure(ctx::fail);
+      return;
+    }
+    String manager = FieldManagers.manager(ctx);
+    admission.update(ctx.vertx().getOrCreateContext(), ri.key(), obj, dryRun)
+        .compose(claim -> patchLoop(ctx, ri, 1, cur -> {
+          GenericRecord next = AvroPaths.copy(obj);
+          FieldManagers.recordUpdate(ri.type(), cur, next, manager, null, clock);
+          return new Bodies.Decoded(next, d.warnings());
+        }, (cur, dd) -> writes.command(Op.UPDATE, ri.key(), user(ctx)).object(dd.record()).dryRun(dryRun))
+            .onComplete(ar -> claim.finish(ar.succeeded() && ar.result().reply().success())))
+        .onSuccess(r -> answer(ctx, r.reply(), r.warnings()))
         .onFailure(ctx::fail);
   }
 
   void patch(RoutingContext ctx) {
     RequestInfo ri = info(ctx);
+    if (ServerSideApply.CONTENT_TYPE.equals(Params.contentType(ctx))) {
+      apply.apply(ctx, body(ctx));
+      return;
+    }
+    if (ctx.request().getParam("force") != null) {
+      throw FieldManagers.invalidPatchOptions("force", "FieldValueForbidden",
+          "Forbidden: may not be specified for non-apply patch");
+    }
     PatchType type = PatchType.of(Params.contentType(ctx));
     JsonNode patch = PatchType.parse(body(ctx));
     FieldValidation fv = FieldValidation.parse(Params.string(ctx, "fieldValidation"));
     boolean dryRun = Params.dryRun(ctx);
     Op op = ri.subresource() == Subresource.STATUS ? Op.UPDATE_STATUS : Op.UPDATE;
+    String manager = FieldManagers.manager(ctx);
     patchLoop(ctx, ri, 1, cur -> {
       JsonNode patched = applyPatch(type, Json.object(cur), patch, KafkubeSchemas.kind(ri.type()), ri);
       Bodies.Decoded d = Bodies.toRecord(patched, List.of(), ri.type(), fv);
       identify(ri, d.record());
+      if (op == Op.UPDATE) {
+        FieldManagers.recordUpdate(ri.type(), cur, d.record(), manager, null, clock);
+      }
       return d;
     }, (cur, d) -> writes.command(op, ri.key(), user(ctx)).object(d.record()).dryRun(dryRun))
         .onSuccess(r -> answer(ctx, r.reply(), r.warnings()))
@@ -319,7 +351,13 @@ public final class ResourceHandlers {
     boolean dryRun = Params.dryRun(ctx);
     int replicas = Scales.replicas(ri, scale);
     String rv = scale.path("metadata").path("resourceVersion").asText("");
-    readPoint(ctx).map(v -> Scales.withReplicas(existing(ri), replicas))
+    String manager = FieldManagers.manager(ctx);
+    readPoint(ctx).map(v -> {
+      GenericRecord cur = existing(ri);
+      GenericRecord next = Scales.withReplicas(cur, replicas);
+      FieldManagers.recordUpdate(ri.type(), cur, next, manager, Subresource.SCALE.path(), clock);
+      return next;
+    })
         .compose(obj -> writes.send(ctx, writes.command(Op.UPDATE, ri.key(), user(ctx)).object(obj)
             .preconditions(null, rv.isEmpty() ? Meta.resourceVersion(obj) : rv).dryRun(dryRun)))
         .onSuccess(reply -> answerScale(ctx, reply))
@@ -331,9 +369,12 @@ public final class ResourceHandlers {
     PatchType type = PatchType.of(Params.contentType(ctx));
     JsonNode patch = PatchType.parse(body(ctx));
     boolean dryRun = Params.dryRun(ctx);
+    String manager = FieldManagers.manager(ctx);
     patchLoop(ctx, ri, 1, cur -> {
       JsonNode scale = applyPatch(type, Scales.toScale(cur), patch, null, ri);
-      return new Bodies.Decoded(Scales.withReplicas(cur, Scales.replicas(ri, scale)), List.of());
+      GenericRecord next = Scales.withReplicas(cur, Scales.replicas(ri, scale));
+      FieldManagers.recordUpdate(ri.type(), cur, next, manager, Subresource.SCALE.path(), clock);
+      return new Bodies.Decoded(next, List.of());
     }, (cur, d) -> writes.command(Op.UPDATE, ri.key(), user(ctx)).object(d.record()).dryRun(dryRun))
         .onSuccess(r -> answerScale(ctx, r.reply()))
         .onFailure(ctx::fail);
@@ -404,7 +445,7 @@ public final class ResourceHandlers {
     }
   }
 
-  private Future<Void> readPoint(RoutingContext ctx) {
+  Future<Void> readPoint(RoutingContext ctx) {
     if ("0".equals(Params.string(ctx, "resourceVersion"))) {
       return Future.succeededFuture();
     }
@@ -420,7 +461,7 @@ public final class ResourceHandlers {
   }
 
   /** Admission: the namespace must exist (404) and not be terminating (403). */
-  private Future<Void> admitNamespace(RoutingContext ctx, ResourceType type, String ns, String name) {
+  Future<Void> admitNamespace(RoutingContext ctx, ResourceType type, String ns, String name) {
     if (!type.namespaced()) {
       return Future.succeededFuture();
     }
@@ -461,7 +502,7 @@ public final class ResourceHandlers {
   }
 
   /** Name and namespace come from the URL; a body that names another object is a 400. */
-  private void identify(RequestInfo ri, GenericRecord obj) {
+  void identify(RequestInfo ri, GenericRecord obj) {
     String name = Meta.name(obj);
     if (isEmpty(name)) {
       Meta.set(obj, "name", ri.name());
@@ -523,7 +564,7 @@ public final class ResourceHandlers {
     return Objects.requireNonNull(ctx.get(USER), "user");
   }
 
-  private static byte[] body(RoutingContext ctx) {
+  static byte[] body(RoutingContext ctx) {
     Buffer b = ctx.body() == null ? null : ctx.body().buffer();
     return b == null ? new byte[0] : b.getBytes();
   }

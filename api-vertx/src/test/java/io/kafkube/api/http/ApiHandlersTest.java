@@ -334,7 +334,7 @@ class ApiHandlersTest {
         Buffer.buffer("{\"spec\":{\"bogus\":1}}"), null);
     assertThat(strict.code()).isEqualTo(400);
     assertThat(strict.body().path("message").asText()).contains("unknown field \"spec.bogus\"");
-    assertThat(patch(uri, "application/apply-patch+yaml", "{}").code()).isEqualTo(415);
+    assertThat(patch(uri, "application/apply-patch+yaml", "{}").code()).isEqualTo(422); // no fieldManager
     assertThat(patch("/apis/apps/v1/namespaces/default/deployments/nope", "application/merge-patch+json", "{}").code())
         .isEqualTo(404);
 
