@@ -13,6 +13,7 @@ import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.auth.ServiceAccountTokens;
 import io.kafkube.api.auth.TokenFile;
 import io.kafkube.api.authz.BootstrapPolicy;
+import io.kafkube.api.authz.Escalation;
 import io.kafkube.api.authz.RbacAuthorizer;
 import io.kafkube.api.authz.ViewRbacSource;
 import io.kafkube.api.discovery.Discovery;
@@ -21,6 +22,7 @@ import io.kafkube.api.http.ApiRouter;
 import io.kafkube.api.http.AuthorizationHandler;
 import io.kafkube.api.http.Bodies;
 import io.kafkube.api.http.FieldValidation;
+import io.kafkube.api.http.RbacGuard;
 import io.kafkube.api.http.ResourceHandlers;
 import io.kafkube.api.http.ReviewHandlers;
 import io.kafkube.api.http.TokenRequests;
@@ -127,11 +129,13 @@ public final class ApiServer implements AutoCloseable {
         ApiMetrics.DEFAULT_MAX_READ_ONLY, ApiMetrics.DEFAULT_MAX_MUTATING);
     metrics.bindViewLag(view::lagRecords, view::lagMillis);
     metrics.bindAudit(audit::sent, audit::dropped, audit::failed);
-    ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout()),
+    ViewRbacSource rbac = new ViewRbacSource(view);
+    RbacAuthorizer authorizer = new RbacAuthorizer(rbac);
+    ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout(),
+            new RbacGuard(new Escalation(authorizer, rbac), view.registry())),
         new Tables(clock), config.bookmarkInterval(),
         new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
         new TimeTravel(config.bootstrapServers(), topics));
-    RbacAuthorizer authorizer = new RbacAuthorizer(new ViewRbacSource(view));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
         new ApiRouter.Handlers(handlers, new TokenRequests(saTokens, view, clock),

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The default ClusterRoles and ClusterRoleBindings, after Kubernetes' bootstrap policy
  * ({@code plugin/pkg/auth/authorizer/rbac/bootstrappolicy}) restricted to the kinds kafkube serves:
- * {@code cluster-admin}, the user-facing {@code admin}/{@code edit}/{@code view} (aggregation
- * flattened into each), {@code system:discovery}, {@code system:basic-user} and
+ * {@code cluster-admin}, the user-facing {@code admin}/{@code edit}/{@code view} (kube's aggregated
+ * defaults flattened into each, and an {@code aggregationRule} for roles added later), {@code system:discovery}, {@code system:basic-user} and
  * {@code system:public-info-viewer}, with their bindings. Pure: the objects in Kubernetes JSON,
  * written at start-up through the normal write path.
  */
@@ -34,9 +34,9 @@ public final class BootstrapPolicy {
     out.add(clusterRole("cluster-admin", List.of(
         rule(List.of("*"), List.of("*"), List.of("*")),
         PolicyRule.urls(List.of("*"), List.of("*")))));
-    out.add(clusterRole("admin", admin()));
-    out.add(clusterRole("edit", edit()));
-    out.add(clusterRole("view", view()));
+    out.add(aggregated(clusterRole("admin", admin()), "admin"));
+    out.add(aggregated(clusterRole("edit", edit()), "edit"));
+    out.add(aggregated(clusterRole("view", view()), "view"));
     out.add(clusterRole("system:discovery", List.of(PolicyRule.urls(List.of("get"), DISCOVERY_URLS))));
     out.add(clusterRole("system:public-info-viewer", List.of(PolicyRule.urls(List.of("get"), PUBLIC_INFO_URLS))));
     out.add(clusterRole("system:basic-user", List.of(
@@ -119,6 +119,17 @@ public final class BootstrapPolicy {
       strings(n, "nonResourceURLs", r.nonResourceURLs());
     }
     return o;
+  }
+
+  /**
+   * The user-facing roles aggregate, as in Kubernetes, every ClusterRole labelled
+   * {@code rbac.authorization.k8s.io/aggregate-to-<role>: "true"} (the rules of such roles are added
+   * when the role is evaluated, besides the flattened defaults).
+   */
+  private static ObjectNode aggregated(ObjectNode role, String to) {
+    role.putObject("aggregationRule").putArray("clusterRoleSelectors").addObject().putObject("matchLabels")
+        .put(RBAC + "/aggregate-to-" + to, "true");
+    return role;
   }
 
   private static ObjectNode binding(String role, String... groups) {

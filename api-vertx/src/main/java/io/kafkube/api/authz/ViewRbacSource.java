@@ -5,6 +5,7 @@ import io.kafkube.api.http.Json;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
+import io.kafkube.schemas.validation.SelectorValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,36 @@ public final class ViewRbacSource implements RbacSource {
     return out;
   }
 
+  /**
+   * A ClusterRole's rules; one with an {@code aggregationRule} also has the rules of every ClusterRole
+   * its selectors match, as the clusterrole-aggregation controller would write them into it.
+   */
   @Override
   public Optional<List<PolicyRule>> clusterRole(String name) {
-    return rules(clusterRoles, null, name);
+    GenericRecord r = view.get(clusterRoles.key(null, name));
+    if (r == null) {
+      return Optional.empty();
+    }
+    List<PolicyRule> own = parsed(clusterRoles, r, PolicyRule::fromRole);
+    GenericRecord rule = (GenericRecord) r.get("aggregationRule");
+    List<?> selectors = rule == null ? null : (List<?>) rule.get("clusterRoleSelectors");
+    if (selectors == null || selectors.isEmpty()) {
+      return Optional.of(own);
+    }
+    java.util.Set<PolicyRule> all = new java.util.LinkedHashSet<>(own);
+    for (GenericRecord other : view.list(clusterRoles, null, x -> true, null, 0).items()) {
+      if (other == r) {
+        continue;
+      }
+      Map<String, String> labels = Meta.labels(other);
+      for (Object sel : selectors) {
+        if (SelectorValidation.matches((GenericRecord) sel, labels)) {
+          all.addAll(parsed(clusterRoles, other, PolicyRule::fromRole));
+          break;
+        }
+      }
+    }
+    return Optional.of(List.copyOf(all));
   }
 
   @Override

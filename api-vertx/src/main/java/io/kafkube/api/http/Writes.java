@@ -15,15 +15,28 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.generic.GenericRecord;
 
 /** The write path: builds a Command for the store and completes with its Reply, on the request's context. */
 public final class Writes {
+  /** Refuses a command before it is sent (throwing an ApiException), whichever handler built it. */
+  @FunctionalInterface
+  public interface Guard {
+    void check(RoutingContext ctx, GenericRecord command);
+  }
+
   private final CommandClient client;
   private final Duration timeout;
+  private final Guard guard;
 
   public Writes(CommandClient client, Duration timeout) {
+    this(client, timeout, (ctx, command) -> { });
+  }
+
+  public Writes(CommandClient client, Duration timeout, Guard guard) {
     this.client = client;
     this.timeout = timeout;
+    this.guard = guard;
   }
 
   /** A command of {@code op} on {@code key} by the request's user, answering on this instance's partition. */
@@ -34,7 +47,13 @@ public final class Writes {
 
   /** Sends a command; fails with a 504 Status when the store does not answer in time. */
   public Future<ReplyView> send(RoutingContext ctx, Envelopes.CommandBuilder command) {
-    CompletableFuture<ReplyView> f = client.send(command.build())
+    GenericRecord built = command.build();
+    try {
+      guard.check(ctx, built);
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    CompletableFuture<ReplyView> f = client.send(built)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> {
           Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
