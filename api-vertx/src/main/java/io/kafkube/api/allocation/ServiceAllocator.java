@@ -171,8 +171,6 @@ public final class ServiceAllocator {
           }
         });
       }
-    } else if (spec.get("ports") != null && !kind.equals("ClusterIP")) {
-      // LoadBalancer without node ports: nothing to claim
     }
     if (oldSpec != null) {
       if (needsNodePorts(oldSpec)) {
