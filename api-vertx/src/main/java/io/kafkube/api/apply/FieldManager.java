@@ -21,6 +21,12 @@ public final class FieldManager {
       "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
       "selfLink");
 
+  /**
+   * The Update manager that owns every field of an object nobody managed yet, when it is first
+   * applied to (kube-apiserver's name): changing those values then needs {@code force}.
+   */
+  public static final String BEFORE_FIRST_APPLY = "before-first-apply";
+
   private final Shape shape;
   private final String apiVersion;
 
@@ -42,6 +48,9 @@ public final class FieldManager {
    */
   public Applied apply(ObjectNode live, List<ManagedEntry> managed, ObjectNode config, String manager,
       boolean force, Instant now) {
+    if (live != null && managed.isEmpty()) {
+      managed = update(null, live, List.of(), BEFORE_FIRST_APPLY, null, now);
+    }
     ObjectNode liveS = live == null ? PathElement.MAPPER.createObjectNode() : strip(live);
     ObjectNode cfgS = strip(config);
     ManagedEntry me = new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, null, FieldSet.EMPTY);

@@ -280,15 +280,17 @@ public final class Structured {
     return a != null && !a.isEmpty() || b != null && !b.isEmpty();
   }
 
-  /** The items of an associative list by key; null when an item has no key (then the list is atomic). */
+  /**
+   * The items of an associative list by key; null when an item has no key or two items share one
+   * (then the list is treated as atomic, so that no item is lost).
+   */
   private static Map<PathElement, JsonNode> byKey(JsonNode list, Shape shape) {
     Map<PathElement, JsonNode> m = new LinkedHashMap<>();
     for (JsonNode item : list) {
       ObjectNode k = shape.keyOf(item);
-      if (k == null) {
+      if (k == null || m.put(PathElement.key(k), item) != null) {
         return null;
       }
-      m.put(PathElement.key(k), item);
     }
     return m;
   }

@@ -9,7 +9,10 @@ import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.json.MalformedDocumentException;
 import org.apache.avro.Schema;
 
-/** The patch formats, by Content-Type. Server-side apply is not served yet (415). */
+/**
+ * The patch formats, by Content-Type. Server-side apply ({@code application/apply-patch+yaml}) is
+ * served by {@link ServerSideApply} on the main resource; on the scale subresource it is a 415.
+ */
 enum PatchType {
   JSON("application/json-patch+json"),
   MERGE("application/merge-patch+json"),
@@ -28,7 +31,7 @@ enum PatchType {
         return t;
       }
     }
-    String detail = APPLY.equals(contentType) ? "server-side apply is not supported by this server yet; "
+    String detail = APPLY.equals(contentType) ? "server-side apply to this subresource is not supported by this server; "
         : "";
     throw ApiException.of(415, "UnsupportedMediaType", detail + "the body of the request was in an unknown format - "
         + "accepted media types include: application/json-patch+json, application/merge-patch+json, "

@@ -178,4 +178,14 @@ class FieldManagerTest {
     assertThat(a.managed().get(0).fields().toFieldsV1().has("f:status")).isFalse();
     assertThat(a.managed().get(0).fields().toFieldsV1().at("/f:metadata").has("f:uid")).isFalse();
   }
+
+  @Test
+  void anObjectNobodyManagedIsOwnedBeforeFirstApply() {
+    ObjectNode live = deployment("'app':'web'", 3, "{'name':'web','image':'nginx'}");
+    assertThatThrownBy(() -> FM.apply(live, List.of(), deployment("'app':'web'", 4, "{'name':'web','image':'nginx'}"),
+        "kubectl", false, T1))
+        .hasMessage("Apply failed with 1 conflict: conflict with \"before-first-apply\" using apps/v1: .spec.replicas");
+    FieldManager.Applied same = FM.apply(live, List.of(), live.deepCopy(), "kubectl", false, T1);
+    assertThat(same.managed()).extracting(ManagedEntry::manager).containsExactly("kubectl", "before-first-apply");
+  }
 }
