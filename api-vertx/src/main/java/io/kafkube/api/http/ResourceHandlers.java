@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.ApiException;
 import io.kafkube.api.admission.Admission;
+import io.kafkube.api.allocation.ServiceAllocator;
 import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.history.TimeTravel;
 import io.kafkube.api.discovery.Subresource;
@@ -202,13 +203,23 @@ public final class ResourceHandlers {
           "Required value: name or generateName is required", "metadata.name"))));
     }
     EarlyValidation.checkCreate(ri.type(), obj, ns);
-    FieldManagers.recordUpdate(ri.type(), null, obj, FieldManagers.manager(ctx), null, clock);
+    String manager = FieldManagers.manager(ctx);
     ObjectKey key = ri.type().key(ns, isEmpty(name) ? generate : name);
     ctx.put(AuditHandler.CREATED_NAME, isEmpty(name) ? null : name);
     admitNamespace(ctx, ri.type(), ns, isEmpty(name) ? generate : name)
         .compose(v -> admission.create(ctx.vertx().getOrCreateContext(), key, obj, dryRun))
-        .compose(claim -> writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun))
-            .onSuccess(reply -> claim.finish(reply.success())))
+        .compose(claim -> {
+          // after admission: the managers' bookkeeping applies the defaults, and Priority admission must
+          // see the pod as the client sent it
+          try {
+            FieldManagers.recordUpdate(ri.type(), null, obj, manager, null, clock);
+          } catch (RuntimeException e) {
+            claim.finish(false);
+            throw e;
+          }
+          return writes.send(ctx, writes.command(Op.CREATE, key, user(ctx)).object(obj).dryRun(dryRun))
+              .onComplete(ar -> claim.finish(ar.succeeded() && ar.result().success()));
+        })
         .onSuccess(reply -> {
           if (reply.success() && reply.object() != null) {
             ctx.put(AuditHandler.CREATED_NAME, Meta.name(reply.object()));
@@ -232,13 +243,11 @@ public final class ResourceHandlers {
       return;
     }
     String manager = FieldManagers.manager(ctx);
-    admission.update(ctx.vertx().getOrCreateContext(), ri.key(), obj, dryRun)
-        .compose(claim -> patchLoop(ctx, ri, 1, cur -> {
-          GenericRecord next = AvroPaths.copy(obj);
-          FieldManagers.recordUpdate(ri.type(), cur, next, manager, null, clock);
-          return new Bodies.Decoded(next, d.warnings());
-        }, (cur, dd) -> writes.command(Op.UPDATE, ri.key(), user(ctx)).object(dd.record()).dryRun(dryRun))
-            .onComplete(ar -> claim.finish(ar.succeeded() && ar.result().reply().success())))
+    patchLoop(ctx, ri, 1, !dryRun, cur -> {
+      GenericRecord next = AvroPaths.copy(obj);
+      FieldManagers.recordUpdate(ri.type(), cur, next, manager, null, clock);
+      return new Bodies.Decoded(next, d.warnings());
+    }, (cur, dd) -> writes.command(Op.UPDATE, ri.key(), user(ctx)).object(dd.record()).dryRun(dryRun))
         .onSuccess(r -> answer(ctx, r.reply(), r.warnings()))
         .onFailure(ctx::fail);
   }
@@ -259,7 +268,7 @@ public final class ResourceHandlers {
     boolean dryRun = Params.dryRun(ctx);
     Op op = ri.subresource() == Subresource.STATUS ? Op.UPDATE_STATUS : Op.UPDATE;
     String manager = FieldManagers.manager(ctx);
-    patchLoop(ctx, ri, 1, cur -> {
+    patchLoop(ctx, ri, 1, op == Op.UPDATE && !dryRun, cur -> {
       JsonNode patched = applyPatch(type, Json.object(cur), patch, KafkubeSchemas.kind(ri.type()), ri);
       Bodies.Decoded d = Bodies.toRecord(patched, List.of(), ri.type(), fv);
       identify(ri, d.record());
@@ -370,7 +379,7 @@ public final class ResourceHandlers {
     JsonNode patch = PatchType.parse(body(ctx));
     boolean dryRun = Params.dryRun(ctx);
     String manager = FieldManagers.manager(ctx);
-    patchLoop(ctx, ri, 1, cur -> {
+    patchLoop(ctx, ri, 1, false, cur -> {
       JsonNode scale = applyPatch(type, Scales.toScale(cur), patch, null, ri);
       GenericRecord next = Scales.withReplicas(cur, Scales.replicas(ri, scale));
       FieldManagers.recordUpdate(ri.type(), cur, next, manager, Subresource.SCALE.path(), clock);
@@ -417,8 +426,8 @@ public final class ResourceHandlers {
    * current resourceVersion as precondition and, on Conflict, tries again from the fresh object
    * (unless the patch itself named a resourceVersion).
    */
-  private Future<Resolved> patchLoop(RoutingContext ctx, RequestInfo ri, int attempt, Resolver resolver,
-      CommandFor command) {
+  private Future<Resolved> patchLoop(RoutingContext ctx, RequestInfo ri, int attempt, boolean admit,
+      Resolver resolver, CommandFor command) {
     return readPoint(ctx).compose(v -> {
       GenericRecord cur = existing(ri);
       Bodies.Decoded d = resolver.resolve(cur);
@@ -426,12 +435,21 @@ public final class ResourceHandlers {
       boolean pinned = wanted != null && !wanted.equals(Meta.resourceVersion(cur));
       String precondition = wanted != null ? wanted : Meta.resourceVersion(cur);
       Meta.set(d.record(), "resourceVersion", null);
-      return writes.send(ctx, command.build(cur, d).preconditions(null, precondition)).compose(reply -> {
-        if (reply.code() == 409 && "Conflict".equals(reply.reason()) && !pinned && attempt < PATCH_ATTEMPTS) {
-          return patchLoop(ctx, ri, attempt + 1, resolver, command);
-        }
-        return Future.succeededFuture(new Resolved(reply, d.warnings()));
-      });
+      // a replaced or patched Service keeps its ClusterIP and NodePorts and claims any new one
+      Future<ServiceAllocator.Claim> claim = admit
+          ? admission.update(ctx.vertx().getOrCreateContext(), ri.key(), d.record(), false)
+          : Future.succeededFuture(null);
+      return claim.compose(c -> writes.send(ctx, command.build(cur, d).preconditions(null, precondition))
+          .onComplete(ar -> {
+            if (c != null) {
+              c.finish(ar.succeeded() && ar.result().success());
+            }
+          })).compose(reply -> {
+            if (reply.code() == 409 && "Conflict".equals(reply.reason()) && !pinned && attempt < PATCH_ATTEMPTS) {
+              return patchLoop(ctx, ri, attempt + 1, admit, resolver, command);
+            }
+            return Future.succeededFuture(new Resolved(reply, d.warnings()));
+          });
     });
   }
 

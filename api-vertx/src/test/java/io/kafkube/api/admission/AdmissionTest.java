@@ -162,6 +162,26 @@ class AdmissionTest {
   }
 
   @Test
+  void aPatchToNodePortClaimsAPortAndCannotTakeAnother() throws Exception {
+    Http.Reply created = api.post(SVCS, svc("patched", ""));
+    assertThat(created.code()).as(created.raw()).isEqualTo(201);
+    String ip = created.body().path("spec").path("clusterIP").asText();
+    Http.Reply patched = api.call("PATCH", SVCS + "/patched", "application/merge-patch+json",
+        "{'spec':{'type':'NodePort'}}");
+    assertThat(patched.code()).as(patched.raw()).isEqualTo(200);
+    assertThat(patched.body().path("spec").path("clusterIP").asText()).isEqualTo(ip);
+    int port = patched.body().path("spec").path("ports").path(0).path("nodePort").asInt();
+    assertThat(port).isBetween(30000, 32767);
+
+    Http.Reply other = api.post(SVCS, svc("patched-other", ",'type':'NodePort'"));
+    assertThat(other.code()).as(other.raw()).isEqualTo(201);
+    Http.Reply steal = api2.call("PATCH", SVCS + "/patched-other", "application/strategic-merge-patch+json",
+        "{'spec':{'ports':[{'port':80,'nodePort':" + port + "}]}}");
+    assertThat(steal.code()).as(steal.raw()).isEqualTo(422);
+    assertThat(steal.body().path("message").asText()).contains("provided port is already allocated");
+  }
+
+  @Test
   void deleteReleasesTheAddressAndPort() throws Exception {
     String body = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'NAME'},'spec':{'type':'NodePort',"
         + "'clusterIP':'127.1.201.9','selector':{'app':'x'},'ports':[{'port':80,'nodePort':31999}]}}";
