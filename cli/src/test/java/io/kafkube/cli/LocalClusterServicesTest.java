@@ -86,6 +86,19 @@ class LocalClusterServicesTest {
       await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
           assertThat(get("127.1.0.20", 80, "127.1.0.20")).isEqualTo("200 web"));
       assertThat(get("127.0.0.1", 30123, "127.0.0.1")).isEqualTo("200 web");
+      // kubectl expose: the ClusterIP and NodePort are allocated by the API server's admission
+      Kubectl expose = kubectl(kubeconfig, "expose", "pod", "web", "--name", "web-auto", "--port", "8000",
+          "--target-port", "8080", "--type", "NodePort");
+      assertThat(expose.code()).as(expose.out()).isZero();
+      String[] allocated = kubectl(kubeconfig, "get", "service", "web-auto", "-o",
+          "jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}").out().split(" ");
+      assertThat(allocated[0]).startsWith("127.1.");
+      assertThat(Integer.parseInt(allocated[1])).isBetween(30000, 32767);
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        assertThat(get(allocated[0], 8000, allocated[0])).isEqualTo("200 web");
+        assertThat(get("127.0.0.1", Integer.parseInt(allocated[1]), "127.0.0.1")).isEqualTo("200 web");
+      });
+
       int ingress = URI.create(endpoints.get("ingress")).getPort();
       assertThat(get("127.0.0.1", ingress, "web.kafkube.test")).isEqualTo("200 web");
       assertThat(get("127.0.0.1", ingress, "elsewhere.test")).startsWith("404 ");
