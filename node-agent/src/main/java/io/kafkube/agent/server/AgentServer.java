@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -128,9 +129,8 @@ public final class AgentServer implements AutoCloseable {
       return;
     }
     HttpServerResponse response = ctx.response();
-    boolean[] gone = {false}; // written on the event loop, read by the reader's thread
-
-    response.closeHandler(v -> gone[0] = true);
+    AtomicBoolean gone = new AtomicBoolean(); // set on the event loop, read by the reader's thread
+    response.closeHandler(v -> gone.set(true));
     threads.execute(() -> {
       Optional<LogFile> file = target.get().runtime().logFile(target.get().uid(), container, options.previous());
       if (file.isEmpty()) {
@@ -149,7 +149,7 @@ public final class AgentServer implements AutoCloseable {
         logs.copy(file.get(), options, new ContainerLogReader.Sink() {
           @Override
           public boolean write(byte[] bytes) {
-            if (gone[0]) {
+            if (gone.get()) {
               return false;
             }
             try {
@@ -163,7 +163,7 @@ public final class AgentServer implements AutoCloseable {
 
           @Override
           public boolean open() {
-            return !gone[0];
+            return !gone.get();
           }
         });
       } catch (InterruptedException e) {
@@ -171,7 +171,7 @@ public final class AgentServer implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("[agent-server] reading the log of {}/{}/{} failed", ns, pod, container, e);
       }
-      if (!gone[0]) {
+      if (!gone.get()) {
         response.end();
       }
     });

@@ -48,7 +48,8 @@ public final class ExecProtocol {
       s.putObject("details").putArray("causes").addObject().put("reason", "ExitCode")
           .put("message", Integer.toString(exitCode));
     }
-    return frame(ERROR, s.toString().getBytes(StandardCharsets.UTF_8), 0, s.toString().getBytes(StandardCharsets.UTF_8).length);
+    byte[] b = s.toString().getBytes(StandardCharsets.UTF_8);
+    return frame(ERROR, b, 0, b.length);
   }
 
   /** The error channel's last word when the command could not run at all. */
