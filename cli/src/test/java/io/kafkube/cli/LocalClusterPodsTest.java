@@ -53,8 +53,9 @@ class LocalClusterPodsTest {
       String ip = kubectl(kubeconfig, "get", "pod", "web", "-o", "jsonpath={.status.podIP}").out();
       assertThat(ip).startsWith("127.2.");
       // Without a readiness probe the container is Ready once its process runs, as in Kubernetes; the
-      // server answers once python has bound its socket.
-      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      // server answers once python has bound its socket (connection refused until then).
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(java.io.IOException.class)
+          .untilAsserted(() -> {
         HttpResponse<String> res = HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/")).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofString());

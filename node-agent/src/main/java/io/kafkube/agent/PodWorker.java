@@ -424,8 +424,8 @@ final class PodWorker {
 
   /** Says once per pod what this node cannot enforce of what the pod asks (no silent downgrade). */
   private void reportIsolation(List<VolumeMount> mounts, Limits limits) {
-    if (isolationReported) {
-      return;
+    if (isolationReported || !node.runtime().realNetwork()) {
+      return; // the simulated runtime enforces nothing by design
     }
     ContainerRuntime.Isolation iso = node.runtime().isolation();
     if (!mounts.isEmpty() && !iso.mountNamespaces() && node.runtime().volumesDir(ref.uid()).isPresent()) {

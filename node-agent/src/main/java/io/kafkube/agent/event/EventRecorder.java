@@ -78,6 +78,7 @@ public final class EventRecorder {
   private final Clock clock;
   private final Duration window;
   private final Map<String, Aggregate> seen = new LinkedHashMap<>();
+  private long seq;
 
   public EventRecorder(String host, Sink sink, ScheduledExecutorService timer, Clock clock, Duration window) {
     this.host = host;
@@ -104,7 +105,8 @@ public final class EventRecorder {
     synchronized (seen) {
       Aggregate a = seen.get(corr);
       if (a == null) {
-        String name = obj.name() + "." + Long.toHexString(System.currentTimeMillis() * 1_000_000L + seen.size());
+        // client-go's name: <object>.<hex of the time in ns>; a sequence keeps names unique within a millisecond
+        String name = obj.name() + "." + Long.toHexString(System.currentTimeMillis() * 1_000_000L + (seq++ % 1_000_000));
         ObjectNode json = json(obj, name, type, reason, message, now);
         a = new Aggregate(EVENTS.key(obj.namespace(), name).toString(), json);
         a.count = 1;

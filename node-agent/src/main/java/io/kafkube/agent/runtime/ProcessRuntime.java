@@ -500,9 +500,19 @@ public final class ProcessRuntime implements ContainerRuntime {
         info = inst.info.oomKilled(finished); // as kubelet reports an OOM kill: reason OOMKilled, exit code 137
       }
       inst.cgroup.remove();
+      cgroups.removePod(pod.uid); // only empty cgroups go: a running container's stays
     }
     inst.info = info;
     persistExit(inst, info);
+    if (inst.ownMountNamespace) {
+      boolean anyRunning;
+      synchronized (pod) {
+        anyRunning = pod.containers.values().stream().flatMap(List::stream).anyMatch(i -> i.info.running());
+      }
+      if (!anyRunning) {
+        removeMountPoints(pod); // created again by the next start
+      }
+    }
     inst.exited.complete(info);
     LOG.info("[process-runtime] {}/{} attempt {} exited with {}", pod.uid, info.name(), info.attempt(), code);
     notifyChange(pod.uid);
@@ -648,13 +658,37 @@ public final class ProcessRuntime implements ContainerRuntime {
       }
     }
     cgroups.removePod(podUid);
-    try (Stream<Path> created = Files.walk(pod.dir.resolve("containers"))) {
-      created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
-          .forEach(ContainerMounts::removeCreated);
-    } catch (IOException e) {
-      LOG.debug("cannot list the mount points of {}", podUid, e);
-    }
+    removeMountPoints(pod);
     deleteTree(pod.dir);
+  }
+
+  /**
+   * Removes the host mount points a pod's containers created, once none of them runs, sparing those
+   * another running container (of any pod) has mounted in its namespace.
+   */
+  private void removeMountPoints(PodEntry pod) {
+    Set<String> inUse = new HashSet<>();
+    for (PodEntry p : pods.values()) {
+      synchronized (p) {
+        for (List<Inst> list : p.containers.values()) {
+          for (Inst i : list) {
+            if (i.ownMountNamespace && i.info.running() && i.handle != null && i.handle.isAlive()) {
+              inUse.addAll(ContainerMounts.mountPoints(i.handle.pid()));
+            }
+          }
+        }
+      }
+    }
+    Path containers = pod.dir.resolve("containers");
+    if (!Files.isDirectory(containers)) {
+      return;
+    }
+    try (Stream<Path> created = Files.walk(containers)) {
+      created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
+          .forEach(f -> ContainerMounts.removeCreated(f, inUse));
+    } catch (IOException e) {
+      LOG.debug("cannot list the mount points of {}", pod.uid, e);
+    }
   }
 
   @Override

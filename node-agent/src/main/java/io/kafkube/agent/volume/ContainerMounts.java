@@ -75,13 +75,19 @@ public final class ContainerMounts {
     Files.write(file, created, StandardCharsets.UTF_8);
   }
 
-  /** Removes the recorded mount points that are still empty (deepest first), as a pod goes. */
-  public static void removeCreated(Path file) {
+  /**
+   * Removes the recorded mount points that are still empty (deepest first), except those that are (or
+   * contain) a mount point of a running container: removing those would detach its mounts.
+   */
+  public static void removeCreated(Path file, java.util.Set<String> inUse) {
     try {
       List<String> paths = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
       paths.sort(Comparator.comparingInt(String::length).reversed());
       for (String s : paths) {
         Path p = Path.of(s);
+        if (inUse.stream().anyMatch(m -> m.equals(s) || m.startsWith(s + "/"))) {
+          continue;
+        }
         try {
           if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (var l = Files.list(p)) {
@@ -100,6 +106,22 @@ public final class ContainerMounts {
     } catch (IOException e) {
       LOG.debug("cannot read {}", file, e);
     }
+  }
+
+  /** The mount points of a process's mount namespace ({@code /proc/<pid>/mountinfo}, field 5). */
+  public static java.util.Set<String> mountPoints(long pid) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4) {
+          out.add(f[4].replace("\\040", " "));
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot read the mounts of {}", pid, e);
+    }
+    return out;
   }
 
   /** The fallback without a mount namespace: a link under the rootfs per mount. */

@@ -70,8 +70,32 @@ class ProcessIsolationTest {
         .as("exec (probes, hooks) runs in the container's mount namespace").isZero();
     assertThat(rt.isolation().mountNamespaces()).isTrue();
     rt.stop(pod.uid(), "c", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    assertThat(Files.exists(Path.of(base))).as("mount points the agent created go when the pod has no running container")
+        .isFalse();
+  }
+
+  @Test
+  void aMountPointAnotherContainerUsesIsNotRemovedWhenOnePodEnds() throws Exception {
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
+    PodRef other = new PodRef("uid-" + UUID.randomUUID(), "default", "q", Map.of());
+    Path vol = Files.createDirectories(dir.resolve("src/shared"));
+    Files.writeString(vol.resolve("f"), "shared");
+    String base = "/tmp/kafkube-mnt-" + UUID.randomUUID();
+    List<VolumeMount> mounts = List.of(new VolumeMount("v", vol.toString(), base + "/m", true));
+    rt.start(pod, new StartSpec("a", 0, "busybox", List.of("sleep", "300"), List.of(), Map.of(), null, mounts,
+        Limits.NONE));
+    rt.start(other, new StartSpec("b", 0, "busybox", List.of("sleep", "300"), List.of(), Map.of(), null, mounts,
+        Limits.NONE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> rt.exec(other.uid(), "b", List.of("test", "-f", base + "/m/f"),
+        Duration.ofSeconds(5)) == 0);
+    rt.stop(pod.uid(), "a", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
     rt.removePod(pod.uid());
-    assertThat(Files.exists(Path.of(base))).as("mount points the agent created are removed with the pod").isFalse();
+    assertThat(rt.exec(other.uid(), "b", List.of("test", "-f", base + "/m/f"), Duration.ofSeconds(5)))
+        .as("the other pod's mount survives").isZero();
+    rt.stop(other.uid(), "b", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.removePod(other.uid());
+    assertThat(Files.exists(Path.of(base))).isFalse();
   }
 
   @Test
