@@ -133,13 +133,8 @@ class LocalClusterLogsExecTest {
     }
   }
 
-  private record Kubectl(int code, String out) {}
-
   private List<String> command(String kubeconfig, String... args) {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig,
-        "--cache-dir", dir.resolve("kube-cache").toString(), "--request-timeout", "30s"));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return Kubectl.command(dir, kubeconfig, args);
   }
 
   private Kubectl kubectl(String kubeconfig, String... args) throws Exception {
@@ -161,21 +156,7 @@ class LocalClusterLogsExecTest {
   }
 
   private Kubectl exec(ProcessBuilder pb, String input) throws Exception {
-    pb.redirectErrorStream(true).environment().put("HOME", dir.toString());
-    if (input == null) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    }
-    Process p = pb.start();
-    if (input != null) {
-      try (var in = p.getOutputStream()) {
-        in.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    return new Kubectl(p.exitValue(), out.replace("\r", "").trim());
+    return Kubectl.exec(pb, dir, input);
   }
 
   private Process start(String kubeconfig, String... args) throws Exception {

@@ -257,37 +257,12 @@ class LocalClusterPodsTest {
     }
   }
 
-  private record Kubectl(int code, String out) {}
-
   /** kubectl with {@code input} on its standard input ({@code apply -f -}). */
   private Kubectl kubectlIn(String kubeconfig, String input, String... args) throws Exception {
-    return run(kubeconfig, input, args);
+    return Kubectl.run(dir, kubeconfig, input, args);
   }
 
-  /** The real kubectl of the machine with the kubeconfig `up` wrote. */
   private Kubectl kubectl(String kubeconfig, String... args) throws Exception {
-    return run(kubeconfig, null, args);
-  }
-
-  private Kubectl run(String kubeconfig, String input, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig,
-        "--cache-dir", dir.resolve("kube-cache").toString(), "--request-timeout", "30s"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("HOME", dir.toString());
-    if (input == null) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    }
-    Process p = pb.start();
-    if (input != null) {
-      try (var in = p.getOutputStream()) {
-        in.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    return new Kubectl(p.exitValue(), out.trim());
+    return Kubectl.run(dir, kubeconfig, null, args);
   }
 }

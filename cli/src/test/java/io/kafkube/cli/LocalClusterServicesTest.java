@@ -126,20 +126,7 @@ class LocalClusterServicesTest {
     }
   }
 
-  private record Kubectl(int code, String out) {}
-
-  /** The real kubectl of the machine with the kubeconfig `up` wrote. */
   private Kubectl kubectl(String kubeconfig, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig,
-        "--cache-dir", dir.resolve("kube-cache").toString(), "--request-timeout", "30s"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("HOME", dir.toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    return new Kubectl(p.exitValue(), out.trim());
+    return Kubectl.run(dir, kubeconfig, null, args);
   }
 }

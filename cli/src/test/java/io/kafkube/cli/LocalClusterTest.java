@@ -56,7 +56,7 @@ class LocalClusterTest {
       assertThat(e.get("partitions")).isEqualTo("3");
       assertThat(e.get("api")).startsWith("https://127.0.0.1:");
       assertThat(Path.of(e.get("kubeconfig"))).exists();
-      Kubectl get = Kubectl.run(e.get("kubeconfig"), dir, "get", "namespaces");
+      Kubectl get = Kubectl.run(dir, e.get("kubeconfig"), null, "get", "namespaces");
       assertThat(get.code()).as(get.out()).isZero();
       assertThat(get.out()).contains("default", "kube-system", "kube-public", "kube-node-lease", "Active");
 
@@ -82,12 +82,12 @@ class LocalClusterTest {
         ReplyView registered = client.call(cmd, Duration.ofSeconds(30));
         assertThat(registered.code()).as(registered.message()).isEqualTo(201);
       }
-      Kubectl runPod = Kubectl.run(e.get("kubeconfig"), dir, "run", "web", "--image=python:3", "--restart=Never",
+      Kubectl runPod = Kubectl.run(dir, e.get("kubeconfig"), null, "run", "web", "--image=python:3", "--restart=Never",
           "--labels=app=web");
       assertThat(runPod.code()).as(runPod.out()).isZero();
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .untilAsserted(() -> {
-            Kubectl wide = Kubectl.run(e.get("kubeconfig"), dir, "get", "pod", "web", "-o",
+            Kubectl wide = Kubectl.run(dir, e.get("kubeconfig"), null, "get", "pod", "web", "-o",
                 "jsonpath={.spec.nodeName}");
             assertThat(wide.out()).isEqualTo("worker-1");
           });
@@ -163,23 +163,6 @@ class LocalClusterTest {
   }
 
   private record Run(int code, String out) {}
-
-  /** The real kubectl of the machine with the kubeconfig `up` wrote. */
-  private record Kubectl(int code, String out) {
-    static Kubectl run(String kubeconfig, Path home, String... args) throws Exception {
-      java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("kubectl", "--kubeconfig", kubeconfig,
-          "--cache-dir", home.resolve("kube-cache").toString(), "--request-timeout", "30s"));
-      cmd.addAll(java.util.List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("HOME", home.toString());
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-      return new Kubectl(p.exitValue(), out);
-    }
-  }
 
   private static Run run(String... args) {
     StringWriter sw = new StringWriter();
