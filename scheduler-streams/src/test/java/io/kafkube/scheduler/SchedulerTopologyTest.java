@@ -237,6 +237,32 @@ class SchedulerTopologyTest {
   }
 
   @Test
+  void theNominatedNodeIsReservedForThePreemptorAgainstPodsOfNoHigherPriority() {
+    driver.priorityClass("high", 1000, false);
+    driver.priorityClass("low", 10, false);
+    driver.node(node("n1").cpu("2").memory("4Gi"));
+    create(pod("low").cpu("2").priorityClassName("low"));
+    deliver(driver.advance(TICK));
+    TestPods.Builder high = pod("high").cpu("2").priorityClassName("high");
+    create(high);
+    List<CommandView> preempted = driver.advance(TICK);
+    assertThat(ofOp(preempted, Op.DELETE)).hasSize(1);
+    // A pod of the same priority, older, so that it comes first in the queue once the room is free.
+    TestPods.Builder peer = pod("peer").cpu("2").priorityClassName("high").created("2025-01-01T00:00:00Z");
+    create(peer);
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).isEmpty();
+    deliver(preempted); // the victim is gone, the preemptor's nomination is on its status
+    List<CommandView> out = new ArrayList<>(driver.advance(TICK));
+    out.addAll(driver.advance(TICK)); // a round stops early when it runs long (a loaded machine)
+    assertThat(ofOp(out, Op.BIND)).singleElement().satisfies(b -> {
+      assertThat(b.key()).isEqualTo(high.key());
+      assertThat(b.nodeName()).isEqualTo("n1");
+    });
+    deliver(out);
+    assertThat(ofOp(driver.advance(Duration.ofSeconds(15)), Op.BIND)).isEmpty(); // the peer waits: n1 is full
+  }
+
+  @Test
   void equalPrioritiesDoNotPreempt() {
     driver.priorityClass("same", 100, true); // the global default applies to pods without a class
     driver.node(node("n1").cpu("2").memory("4Gi"));

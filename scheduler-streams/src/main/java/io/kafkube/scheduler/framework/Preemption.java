@@ -50,6 +50,16 @@ public final class Preemption {
    */
   public Outcome preempt(PodInfo pod, List<NodeInfo> nodes, ScheduleResult failed, List<Budget> budgets,
       boolean terminatingOnNominated) {
+    return preempt(pod, nodes, failed, budgets, terminatingOnNominated, SchedulingAlgorithm.Nominations.NONE);
+  }
+
+  /**
+   * The same, with the room of nominated pods reserved as in a cycle: a node where the pod would fit
+   * only by taking the room a pod of at least its priority is nominated to is no candidate
+   * (kube-scheduler's SelectVictimsOnNode filters with the nominated pods too).
+   */
+  public Outcome preempt(PodInfo pod, List<NodeInfo> nodes, ScheduleResult failed, List<Budget> budgets,
+      boolean terminatingOnNominated, SchedulingAlgorithm.Nominations nominations) {
     if (pod.preemptNever()) {
       return new Outcome(null, POLICY_NEVER);
     }
@@ -74,7 +84,7 @@ public final class Preemption {
       if (candidates.size() >= wanted) {
         break;
       }
-      Candidate c = selectVictims(pod, nodes, i, budgets);
+      Candidate c = selectVictims(pod, nodes, i, budgets, nominations);
       if (c == null) {
         noVictims++;
       } else {
@@ -101,6 +111,11 @@ public final class Preemption {
 
   /** The victims on node {@code index}, or null when removing every lower-priority pod does not help. */
   Candidate selectVictims(PodInfo pod, List<NodeInfo> nodes, int index, List<Budget> budgets) {
+    return selectVictims(pod, nodes, index, budgets, SchedulingAlgorithm.Nominations.NONE);
+  }
+
+  Candidate selectVictims(PodInfo pod, List<NodeInfo> nodes, int index, List<Budget> budgets,
+      SchedulingAlgorithm.Nominations nominations) {
     NodeInfo original = nodes.get(index);
     NodeInfo node = original.copy();
     List<PodInfo> lower = new ArrayList<>();
@@ -115,7 +130,7 @@ public final class Preemption {
     }
     List<NodeInfo> view = new ArrayList<>(nodes);
     view.set(index, node);
-    if (!fits(pod, view, node)) {
+    if (!fits(pod, view, node, nominations)) {
       return null;
     }
     // Highest priority first, then the longest running (kube's MoreImportantPod).
@@ -142,7 +157,7 @@ public final class Preemption {
     int violations = 0;
     for (PodInfo p : violating) {
       node.addPod(p);
-      if (!fits(pod, view, node)) {
+      if (!fits(pod, view, node, nominations)) {
         node.removePod(p);
         victims.add(p);
         violations++;
@@ -150,7 +165,7 @@ public final class Preemption {
     }
     for (PodInfo p : nonViolating) {
       node.addPod(p);
-      if (!fits(pod, view, node)) {
+      if (!fits(pod, view, node, nominations)) {
         node.removePod(p);
         victims.add(p);
       }
@@ -158,9 +173,11 @@ public final class Preemption {
     return victims.isEmpty() ? null : new Candidate(original.name(), victims, violations);
   }
 
-  private boolean fits(PodInfo pod, List<NodeInfo> view, NodeInfo node) {
+  private boolean fits(PodInfo pod, List<NodeInfo> view, NodeInfo node,
+      SchedulingAlgorithm.Nominations nominations) {
     CycleState state = new CycleState();
-    return algorithm.preFilter(state, pod, view) == null && algorithm.filter(state, pod, node) == null;
+    return algorithm.preFilter(state, pod, view) == null
+        && algorithm.filterWithNominated(state, pod, node, nominations) == null;
   }
 
   static Candidate pick(List<Candidate> candidates) {

@@ -60,7 +60,31 @@ public final class SchedulingAlgorithm {
     return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
   }
 
+  /**
+   * The pods nominated to nodes (their {@code status.nominatedNodeName}, set when they preempted) and
+   * not bound yet, by node name, as kube-scheduler's nominator keeps them.
+   */
+  @FunctionalInterface
+  public interface Nominations {
+    Nominations NONE = node -> List.of();
+
+    /** The pods nominated to the node; empty when none. */
+    List<PodInfo> on(String node);
+  }
+
   public ScheduleResult schedule(PodInfo pod, List<NodeInfo> nodes) {
+    return schedule(pod, nodes, Nominations.NONE);
+  }
+
+  /**
+   * One cycle, with the room of nominated pods reserved: on a node with pods nominated to it whose
+   * priority is at least this pod's, the filters run as if those pods were already there, and again
+   * without them (kube-scheduler's RunFilterPluginsWithNominatedPods), so that a lower-priority pod
+   * never takes the room a preemptor is waiting for. The nominated pods count in what each node holds
+   * (resources, pod count, the pods the node-level filters see); the cluster-wide counts of the
+   * pre-filters (topology spread, inter-pod affinity) leave them out.
+   */
+  public ScheduleResult schedule(PodInfo pod, List<NodeInfo> nodes, Nominations nominations) {
     CycleState state = new CycleState();
     int n = nodes.size();
     Map<String, Integer> reasons = new HashMap<>();
@@ -87,7 +111,7 @@ public final class SchedulingAlgorithm {
     for (int i = 0; i < n && feasible.size() < wanted; i++) {
       NodeInfo node = nodes.get((start + i) % n);
       processed++;
-      Status failed = filter(state, pod, node);
+      Status failed = filterWithNominated(state, pod, node, nominations);
       if (failed == null) {
         feasible.add(node);
       } else {
@@ -112,6 +136,30 @@ public final class SchedulingAlgorithm {
       }
     }
     return ScheduleResult.placed(feasible.get(best).name(), n);
+  }
+
+  /** The filters on the node with the nominated pods of at least the pod's priority on it, then without them. */
+  Status filterWithNominated(CycleState state, PodInfo pod, NodeInfo node, Nominations nominations) {
+    List<PodInfo> nominated = nominations.on(node.name());
+    if (nominated.isEmpty()) {
+      return filter(state, pod, node);
+    }
+    NodeInfo with = null;
+    for (PodInfo p : nominated) {
+      if (p.priority() >= pod.priority() && !p.key().equals(pod.key())) {
+        if (with == null) {
+          with = node.copy();
+        }
+        with.addPod(p);
+      }
+    }
+    if (with != null) {
+      Status failed = filter(state, pod, with);
+      if (failed != null) {
+        return failed;
+      }
+    }
+    return filter(state, pod, node);
   }
 
   /** Runs the filters of the profile on one node; null when it passes them all. */

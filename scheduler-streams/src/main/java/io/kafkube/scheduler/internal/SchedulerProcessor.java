@@ -73,6 +73,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   /** No assumption expires before this wall-clock time (ms): most rounds need not look at them. */
   private long nextExpiry = Long.MIN_VALUE;
   private ClusterCache cache;
+  private final Nominator nominator = new Nominator();
   private SchedulingQueue queue;
   private long skipped;
 
@@ -112,6 +113,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     cache = new ClusterCache();
     queue = new SchedulingQueue(settings.initialBackoff().toMillis(), settings.maxBackoff().toMillis());
     assumed.clear();
+    nominator.clear();
     nextExpiry = Long.MIN_VALUE;
     classValues.clear();
     classDefaults.clear();
@@ -189,6 +191,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private void onPod(String key, GenericRecord pod) {
     if (pod == null) {
       pods.delete(key);
+      nominator.remove(key);
       victimsOf.remove(key);
       forgetAssumption(key);
       queue.remove(key);
@@ -276,6 +279,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   }
 
   private void applyPod(String key, PodInfo info) {
+    nominator.remove(key);
     Assumption a = assumed.get(key);
     if (a != null && !a.uid().equals(info.uid())) {
       forgetAssumption(key); // another pod of the same name: the old one is gone
@@ -307,6 +311,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     }
     if (info.needsScheduling()) {
       queue.addOrUpdate(info);
+      nominator.nominate(info, info.nominatedNodeName());
     } else {
       queue.remove(key);
     }
@@ -340,7 +345,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       }
       // The pod's own ghost (an earlier BIND of it that may still apply) constrains only other pods.
       Map<String, ClusterCache.Placement> ghosts = cache.takeGhosts(pod.key());
-      ScheduleResult result = algorithm.schedule(pod, cache.nodeList());
+      ScheduleResult result = algorithm.schedule(pod, cache.nodeList(), nominator);
       if (result.isPlaced()) {
         bindVolumes(pod, result.node(), now);
         assume(pod, result.node(), now);
@@ -362,7 +367,8 @@ public final class SchedulerProcessor implements Processor<String, Event, String
    */
   private void misfit(PodInfo pod, ScheduleResult result, long now) {
     List<NodeInfo> nodeList = cache.nodeList();
-    Preemption.Outcome outcome = preemption.preempt(pod, nodeList, result, pdbs(), preemptionUnderWay(pod));
+    Preemption.Outcome outcome = preemption.preempt(pod, nodeList, result, pdbs(), preemptionUnderWay(pod),
+        nominator);
     String nominated = pod.nominatedNodeName();
     String message;
     if (outcome.chosen() != null) {
@@ -375,6 +381,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
         context.forward(new Record<>(v.key(), Commands.evict(v, now), now));
       }
       victimsOf.put(pod.key(), victims);
+      nominator.nominate(pod, c.node()); // reserved at once, before the status update comes back
       LOG.info("[scheduler] pod {} (priority {}) preempts {} on {}", pod.key(), pod.priority(), victims, c.node());
     } else {
       message = result.message(outcome.message());
@@ -442,6 +449,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
 
   private void assume(PodInfo pod, String node, long now) {
     queue.remove(pod.key());
+    nominator.remove(pod.key());
     Assumption a = new Assumption(pod.uid(), node, now);
     assumed.put(pod.key(), a);
     nextExpiry = Math.min(nextExpiry, now + settings.assumeTimeout().toMillis());
