@@ -102,6 +102,11 @@ class LocalClusterServicesTest {
       int ingress = URI.create(endpoints.get("ingress")).getPort();
       assertThat(get("127.0.0.1", ingress, "web.kafkube.test")).isEqualTo("200 web");
       assertThat(get("127.0.0.1", ingress, "elsewhere.test")).startsWith("404 ");
+      // kubectl create ingress sends protobuf, whose IngressRule keeps http under ingressRuleValue
+      Kubectl create = kubectl(kubeconfig, "create", "ingress", "web-cli", "--rule=cli.kafkube.test/*=web:80");
+      assertThat(create.code()).as(create.out()).isZero();
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(get("127.0.0.1", ingress, "cli.kafkube.test")).isEqualTo("200 web"));
 
       Kubectl delete = kubectl(kubeconfig, "delete", "pod", "web", "--timeout=90s");
       assertThat(delete.code()).as(delete.out()).isZero();

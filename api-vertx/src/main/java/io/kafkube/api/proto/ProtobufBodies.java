@@ -110,6 +110,8 @@ public final class ProtobufBodies {
         for (Object item : (List<?>) v) {
           a.add(value(f, item));
         }
+      } else if (ProtoCatalog.isInline(f)) {
+        out.setAll(message((Message) v)); // Go's json:",inline": the fields are the parent's
       } else {
         JsonNode value = value(f, v);
         if (!goZero(f, value)) {
@@ -125,7 +127,7 @@ public final class ProtobufBodies {
    * ({@code generateName: ""}, {@code generation: 0}, a zero {@code creationTimestamp}); in
    * Kubernetes JSON those are omitted ({@code omitempty}). A zero scalar of a pointer field
    * ({@code replicas: 0}) cannot be told apart in the wire format and is dropped too; kubectl sends
-   * protobuf only for namespaces, configmaps, secrets and access reviews, which have none that matter.
+   * protobuf for the objects of {@code kubectl create <kind>}, which have none that matter.
    */
   private static boolean goZero(FieldDescriptor f, JsonNode value) {
     if (value == null || value.isNull()) {

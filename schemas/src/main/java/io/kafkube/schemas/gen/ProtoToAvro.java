@@ -3,6 +3,7 @@ package io.kafkube.schemas.gen;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.kafkube.schemas.avro.SchemaProps;
+import io.kafkube.schemas.proto.ProtoCatalog;
 import io.kafkube.schemas.resource.AvroNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,34 +25,8 @@ import org.apache.avro.generic.GenericData;
  * shared, so recursive messages become Avro named-type references.
  */
 final class ProtoToAvro {
-  /**
-   * Go {@code json:",inline"} fields. Go embeds these structs into the parent's JSON object, so
-   * their sub-fields are the parent's fields in Kubernetes JSON ({@code volumes[0].configMap}, not
-   * {@code volumes[0].volumeSource.configMap}). Protobuf cannot express inlining and keeps them as
-   * one message-typed field named after the Go type; the generator flattens them into the parent
-   * record. Key: {@code <proto message full name>.<proto field name>}.
-   *
-   * <p>Found by reviewing every singular message field whose name is its message's name in
-   * lowerCamelCase (go-to-protobuf names embedded structs that way) or whose message name ends in
-   * {@code Source}, {@code Common}, {@code Value} or {@code Handler}; the other candidates are real
-   * JSON fields (see {@code ProtoToAvroTest.inlineCandidatesAreReviewed}). {@code Probe.handler}
-   * kept its pre-1.23 name when the Go type became {@code ProbeHandler}.
-   */
-  static final Set<String> INLINE_FIELDS = Set.of(
-      "k8s.io.api.core.v1.Volume.volumeSource",
-      "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
-      "k8s.io.api.core.v1.Probe.handler",
-      "k8s.io.api.networking.v1.IngressRule.ingressRuleValue",
-      "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
-      "k8s.io.api.core.v1.VolumeMountStatus.volumeStatus",
-      // LocalObjectReference ({name}) embedded in the config map / secret references
-      "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
-      "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
-      "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
-      "k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
-      "k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
-      "k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
-      "k8s.io.api.core.v1.SecretProjection.localObjectReference");
+  /** Go {@code json:",inline"} fields, flattened into the parent record: see {@link ProtoCatalog#INLINE_FIELDS}. */
+  static final Set<String> INLINE_FIELDS = ProtoCatalog.INLINE_FIELDS;
 
   /**
    * Proto field names are the Go JSON names, which are lowerCamelCase everywhere in the served

@@ -1,6 +1,7 @@
 package io.kafkube.schemas.proto;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import io.kubernetes.client.proto.IntStr;
 import io.kubernetes.client.proto.Meta;
@@ -30,6 +31,35 @@ import java.util.Set;
  * protobuf request bodies.
  */
 public final class ProtoCatalog {
+  /**
+   * Go {@code json:",inline"} fields. Go embeds these structs into the parent's JSON object, so
+   * their sub-fields are the parent's fields in Kubernetes JSON ({@code volumes[0].configMap}, not
+   * {@code volumes[0].volumeSource.configMap}). Protobuf cannot express inlining and keeps them as
+   * one message-typed field named after the Go type; the Avro schema generator and the protobuf
+   * body decoder flatten them into the parent. Key: {@code <proto message full name>.<proto field name>}.
+   *
+   * <p>Found by reviewing every singular message field whose name is its message's name in
+   * lowerCamelCase (go-to-protobuf names embedded structs that way) or whose message name ends in
+   * {@code Source}, {@code Common}, {@code Value} or {@code Handler}; the other candidates are real
+   * JSON fields (see {@code ProtoToAvroTest.inlineCandidatesAreReviewed}). {@code Probe.handler}
+   * kept its pre-1.23 name when the Go type became {@code ProbeHandler}.
+   */
+  public static final Set<String> INLINE_FIELDS = Set.of(
+      "k8s.io.api.core.v1.Volume.volumeSource",
+      "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
+      "k8s.io.api.core.v1.Probe.handler",
+      "k8s.io.api.networking.v1.IngressRule.ingressRuleValue",
+      "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
+      "k8s.io.api.core.v1.VolumeMountStatus.volumeStatus",
+      // LocalObjectReference ({name}) embedded in the config map / secret references
+      "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
+      "k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
+      "k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
+      "k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
+      "k8s.io.api.core.v1.SecretProjection.localObjectReference");
+
   private static final ProtoCatalog KUBERNETES = build();
   private final Map<String, Descriptor> messages = new HashMap<>();
 
@@ -46,6 +76,11 @@ public final class ProtoCatalog {
       }
       todo.addAll(file.getDependencies());
     }
+  }
+
+  /** Whether a field is one of the {@link #INLINE_FIELDS}. */
+  public static boolean isInline(FieldDescriptor field) {
+    return INLINE_FIELDS.contains(field.getContainingType().getFullName() + "." + field.getName());
   }
 
   /** The files of the API groups in {@code ResourceRegistry.kubernetes()} and their imports. */
