@@ -2,6 +2,7 @@ package io.kafkube.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkube.api.KubectlRunner.Result;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ObjectKey;
@@ -12,8 +13,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -36,14 +35,12 @@ class KubectlTest {
   @TempDir
   static Path dir;
   static TestCluster cluster;
-  static Path home;
-
-  record Result(int exit, String out, String err) {}
+  static KubectlRunner runner;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = TestCluster.start(dir);
-    home = Files.createDirectories(dir.resolve("home"));
+    runner = new KubectlRunner(cluster, dir);
   }
 
   @AfterAll
@@ -53,37 +50,12 @@ class KubectlTest {
     }
   }
 
-  private static ProcessBuilder builder(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("/usr/bin/kubectl");
-    cmd.addAll(List.of(args));
-    cmd.add("--cache-dir=" + home.resolve("cache"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("KUBECONFIG", cluster.api.kubeconfigPath().toString());
-    pb.environment().remove("KUBERNETES_SERVICE_HOST");
-    return pb;
-  }
-
   static Result kubectl(String... args) throws Exception {
-    ProcessBuilder pb = builder(args);
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile());
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    return runner.run(args);
   }
 
   static Result ok(String... args) throws Exception {
-    Result r = kubectl(args);
-    assertThat(r.exit()).as("kubectl %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
-        .isZero();
-    return r;
+    return runner.ok(args);
   }
 
   static Path manifest(String name, String yaml) throws IOException {
@@ -237,7 +209,7 @@ class KubectlTest {
   @Test
   @Order(10)
   void getWatchSeesAChangeMadeMeanwhile() throws Exception {
-    ProcessBuilder pb = builder("get", "cm", "-n", "team", "-w");
+    ProcessBuilder pb = runner.builder("get", "cm", "-n", "team", "-w");
     pb.redirectErrorStream(true);
     Process p = pb.start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -461,7 +433,7 @@ class KubectlTest {
   @Test
   @Order(18)
   void editThroughKubeEditor() throws Exception {
-    ProcessBuilder pb = builder("edit", "configmap", "settings", "-n", "team");
+    ProcessBuilder pb = runner.builder("edit", "configmap", "settings", "-n", "team");
     pb.environment().put("KUBE_EDITOR", "sed -i s/a:\\ b/a:\\ edited/");
     Path out = Files.createTempFile(dir, "edit", ".txt");
     pb.redirectErrorStream(true).redirectOutput(out.toFile());

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkube.api.KubectlRunner.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +31,12 @@ class ServerSideApplyKubectlTest {
   @TempDir
   static Path dir;
   static TestCluster cluster;
-  static Path home;
-
-  record Result(int exit, String out, String err) {}
+  static KubectlRunner runner;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = TestCluster.start(dir);
-    home = Files.createDirectories(dir.resolve("home"));
+    runner = new KubectlRunner(cluster, dir);
   }
 
   @AfterAll
@@ -50,31 +47,11 @@ class ServerSideApplyKubectlTest {
   }
 
   static Result kubectl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("/usr/bin/kubectl");
-    cmd.addAll(List.of(args));
-    cmd.add("--cache-dir=" + home.resolve("cache"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("KUBECONFIG", cluster.api.kubeconfigPath().toString());
-    pb.environment().remove("KUBERNETES_SERVICE_HOST");
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile());
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    return runner.run(args);
   }
 
   static Result ok(String... args) throws Exception {
-    Result r = kubectl(args);
-    assertThat(r.exit()).as("kubectl %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
-        .isZero();
-    return r;
+    return runner.ok(args);
   }
 
   static Path manifest(String name, String yaml) throws IOException {
