@@ -13,6 +13,7 @@ import io.kafkube.store.SharedObjectRules;
 import io.kafkube.store.StoreConfig;
 import io.kafkube.store.StoreService;
 import io.kafkube.store.client.CommandClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -107,6 +109,29 @@ public final class TestCluster implements AutoCloseable {
 
   public static TestCluster start(Path dir, ApiConfig base) throws Exception {
     return new TestCluster(dir, base);
+  }
+
+  /**
+   * Starts a second API instance on the same cluster, with a copy of the first one's data directory
+   * (the same CA, serving certificate, token keys and admin token) under {@code dir}; plain HTTP on
+   * {@code insecurePort} (-1: none). The caller closes it.
+   */
+  public ApiServer startSecondApi(Path dir, int insecurePort) throws Exception {
+    Path first = api.kubeconfigPath().getParent();
+    Path copy = dir.resolve("api-2");
+    try (Stream<Path> files = Files.walk(first)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(first.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("kubeconfig")) {
+          Files.copy(p, target);
+        }
+      }
+    }
+    ApiServer second = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap)
+        .withRegistryUrl(registryUrl).withDataDir(copy).withPorts(0, insecurePort), topics, TIMEOUT);
+    return second;
   }
 
   @Override

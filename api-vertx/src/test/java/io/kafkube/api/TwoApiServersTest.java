@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -43,21 +42,7 @@ class TwoApiServersTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = TestCluster.start(dir);
-    Path first = cluster.api.kubeconfigPath().getParent();
-    Path copy = dir.resolve("api-2");
-    try (Stream<Path> files = Files.walk(first)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = copy.resolve(first.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("kubeconfig")) {
-          Files.copy(p, target);
-        }
-      }
-    }
-    second = ApiServer.start(ApiConfig.defaults().withBootstrapServers(cluster.bootstrap)
-        .withRegistryUrl(cluster.registryUrl).withDataDir(copy).withPorts(0, -1), cluster.topics,
-        Duration.ofSeconds(120));
+    second = cluster.startSecondApi(dir, -1);
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     try (InputStream in = Files.newInputStream(cluster.api.caCertPath())) {

@@ -2,11 +2,9 @@ package io.kafkube.api.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkube.api.ApiConfig;
 import io.kafkube.api.ApiServer;
 import io.kafkube.api.Http;
 import io.kafkube.api.TestCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,21 +41,7 @@ class AdmissionTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = TestCluster.start(dir);
-    Path first = cluster.api.kubeconfigPath().getParent();
-    Path copy = dir.resolve("api-2");
-    try (Stream<Path> files = Files.walk(first)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = copy.resolve(first.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("kubeconfig")) {
-          Files.copy(p, target);
-        }
-      }
-    }
-    second = ApiServer.start(ApiConfig.defaults().withBootstrapServers(cluster.bootstrap)
-        .withRegistryUrl(cluster.registryUrl).withDataDir(copy).withPorts(0, 0), cluster.topics,
-        Duration.ofSeconds(120));
+    second = cluster.startSecondApi(dir, 0);
     api = new Http(cluster.api.insecureUrl(), cluster.api.adminToken());
     api2 = new Http(second.insecureUrl(), cluster.api.adminToken());
   }
