@@ -58,6 +58,8 @@ public final class ProcessRuntime implements ContainerRuntime {
   private static final String WRAPPER = loadWrapper();
 
   private final Path podsDir;
+  /** Guards {@code mountpoints.spared}: containers of several pods can end at once. */
+  private final Object sparedMountPoints = new Object();
   private final PodIpAllocator ips;
   private final String hostPath;
   private final Map<String, PodEntry> pods = new ConcurrentHashMap<>();
@@ -664,9 +666,17 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   /**
    * Removes the host mount points a pod's containers created, once none of them runs, sparing those
-   * another running container (of any pod) has mounted in its namespace.
+   * another running container (of any pod) has mounted in its namespace. The spared ones are kept in
+   * {@code mountpoints.spared} beside the pods and tried again whenever mount points are removed: the
+   * pod that created one may be gone before the last container using it ends.
    */
   private void removeMountPoints(PodEntry pod) {
+    synchronized (sparedMountPoints) {
+      removeMountPointsLocked(pod);
+    }
+  }
+
+  private void removeMountPointsLocked(PodEntry pod) {
     Set<String> inUse = new HashSet<>();
     for (PodEntry p : pods.values()) {
       synchronized (p) {
@@ -679,15 +689,28 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
       }
     }
-    Path containers = pod.dir.resolve("containers");
-    if (!Files.isDirectory(containers)) {
-      return;
+    Set<String> spared = new java.util.TreeSet<>();
+    Path sparedFile = podsDir.resolve("mountpoints.spared");
+    if (Files.exists(sparedFile)) {
+      spared.addAll(ContainerMounts.removeCreated(sparedFile, inUse));
     }
-    try (Stream<Path> created = Files.walk(containers)) {
-      created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
-          .forEach(f -> ContainerMounts.removeCreated(f, inUse));
+    Path containers = pod.dir.resolve("containers");
+    if (Files.isDirectory(containers)) {
+      try (Stream<Path> created = Files.walk(containers)) {
+        created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
+            .forEach(f -> spared.addAll(ContainerMounts.removeCreated(f, inUse)));
+      } catch (IOException e) {
+        LOG.debug("cannot list the mount points of {}", pod.uid, e);
+      }
+    }
+    try {
+      if (spared.isEmpty()) {
+        Files.deleteIfExists(sparedFile);
+      } else {
+        Files.write(sparedFile, spared, StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
-      LOG.debug("cannot list the mount points of {}", pod.uid, e);
+      LOG.debug("cannot record the spared mount points {}", spared, e);
     }
   }
 

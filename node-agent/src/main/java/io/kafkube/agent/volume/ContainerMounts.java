@@ -78,20 +78,25 @@ public final class ContainerMounts {
   /**
    * Removes the recorded mount points that are still empty (deepest first), except those that are (or
    * contain) a mount point of a running container: removing those would detach its mounts.
+   *
+   * @return the recorded paths left in place, for a later attempt
    */
-  public static void removeCreated(Path file, java.util.Set<String> inUse) {
+  public static List<String> removeCreated(Path file, java.util.Set<String> inUse) {
+    List<String> spared = new ArrayList<>();
     try {
       List<String> paths = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
       paths.sort(Comparator.comparingInt(String::length).reversed());
       for (String s : paths) {
         Path p = Path.of(s);
         if (inUse.stream().anyMatch(m -> m.equals(s) || m.startsWith(s + "/"))) {
+          spared.add(s);
           continue;
         }
         try {
           if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (var l = Files.list(p)) {
               if (l.findAny().isPresent()) {
+                spared.add(s);
                 continue;
               }
             }
@@ -101,11 +106,13 @@ public final class ContainerMounts {
           }
         } catch (IOException e) {
           LOG.debug("cannot remove mount point {}: {}", p, e.toString());
+          spared.add(s);
         }
       }
     } catch (IOException e) {
       LOG.debug("cannot read {}", file, e);
     }
+    return spared;
   }
 
   /** The mount points of a process's mount namespace ({@code /proc/<pid>/mountinfo}, field 5). */
