@@ -26,6 +26,11 @@ final class BenchCluster implements AutoCloseable {
   final StoreConfig storeConfig;
 
   BenchCluster(int partitions) throws Exception {
+    this(partitions, c -> c);
+  }
+
+  /** @param tune changes to the store's default configuration a benchmark asks for */
+  BenchCluster(int partitions, java.util.function.UnaryOperator<StoreConfig> tune) throws Exception {
     Path dir = Files.createTempDirectory("kafkube-bench-");
     kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start();
     registry = SchemaRegistryServer.startAndWait(
@@ -35,8 +40,8 @@ final class BenchCluster implements AutoCloseable {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicAdmin.ensureCreated(admin, topics.all(), (short) 1);
     }
-    storeConfig = StoreConfig.defaults().withBootstrapServers(kafka.bootstrapServers()).withRegistryUrl(registry.url())
-        .withPartitions(partitions).withStateDir(dir.resolve("store"));
+    storeConfig = tune.apply(StoreConfig.defaults()).withBootstrapServers(kafka.bootstrapServers())
+        .withRegistryUrl(registry.url()).withPartitions(partitions).withStateDir(dir.resolve("store"));
     store = StoreService.start(storeConfig, topics, AvroSerializer.generic(client, false), new SharedObjectRules(),
         Duration.ofMinutes(2));
   }

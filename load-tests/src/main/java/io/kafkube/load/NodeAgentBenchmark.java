@@ -66,7 +66,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Everything runs in this JVM on loopback: broker, registry, store, scheduler, agent.
  *
  * <p>Usage: {@code NodeAgentBenchmark [--nodes 1000] [--pods 3000] [--lease-nodes 5000]
- * [--lease-seconds 40] [--writers 64] [--rate pods-per-second, 0 = as fast as the writers go] [--partitions 6]}.
+ * [--lease-seconds 40] [--writers 64] [--rate pods-per-second, 0 = as fast as the writers go] [--partitions 6]
+ * [--warmup-pods 1000]}. The warm-up pods are created the same way, at the same rate, before the measured ones, and
+ * stay; they are not measured.
  */
 public final class NodeAgentBenchmark {
   private static final ResourceType PODS = ResourceRegistry.kubernetes().byGroupResource("pods").orElseThrow();
@@ -84,6 +86,7 @@ public final class NodeAgentBenchmark {
     int writers = 64;
     int partitions = 6;
     int rate = 0;
+    int warmup = 1000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -93,6 +96,7 @@ public final class NodeAgentBenchmark {
         case "--writers" -> writers = Integer.parseInt(args[++i]);
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--rate" -> rate = Integer.parseInt(args[++i]);
+        case "--warmup-pods" -> warmup = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -101,7 +105,7 @@ public final class NodeAgentBenchmark {
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, partitions,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     if (nodes > 0 && pods > 0) {
-      startup(out, nodes, pods, writers, partitions, rate);
+      startup(out, nodes, pods, writers, partitions, rate, warmup);
     }
     if (leaseNodes > 0) {
       leases(out, leaseNodes, leaseSeconds, partitions);
@@ -111,48 +115,26 @@ public final class NodeAgentBenchmark {
 
   // ---- pod startup latency ----------------------------------------------------------------------
 
-  static void startup(PrintStream out, int nodes, int pods, int writers, int partitions, int rate) throws Exception {
+  static void startup(PrintStream out, int nodes, int pods, int writers, int partitions, int rate, int warmup) throws Exception {
     try (Cluster c = new Cluster(partitions, true)) {
       long t0 = System.nanoTime();
       AgentHost agent = AgentHost.start(c.agentConfig("bench", nodes).build(), c.topics, Duration.ofMinutes(10));
       double registerSec = (System.nanoTime() - t0) / 1e9;
       out.printf(Locale.ROOT, "startup: %d virtual nodes registered (Node + Lease) in %.1f s%n", nodes, registerSec);
-      Map<String, Long> sent = new ConcurrentHashMap<>();
-      Map<String, Long> running = new ConcurrentHashMap<>();
-      Map<String, Long> bound = new ConcurrentHashMap<>();
-      Thread watcher = watchRunning(c, sent, bound, running, pods);
-      Semaphore window = new Semaphore(writers);
-      AtomicLong failures = new AtomicLong();
-      long start = System.nanoTime();
-      try (CommandClient client = new CommandClient(c.kafka.bootstrapServers(), c.topics, -1)) {
-        for (int i = 0; i < pods; i++) {
-          String name = "pod-" + i;
-          String json = """
-              {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s", "namespace": "default"},
-               "spec": {"containers": [{"name": "main", "image": "registry.example/app:1",
-                        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}}""".formatted(name);
-          GenericRecord pod = KubeJson.decode(json.getBytes(StandardCharsets.UTF_8), KafkubeSchemas.kind(PODS)).record();
-          String key = PODS.key("default", name).toString();
-          GenericRecord cmd = Envelopes.command(Op.CREATE, key, PODS.groupResource(), USER, client.newRequestId())
-              .replyPartition(client.replyPartition()).object(pod).build();
-          if (rate > 0) {
-            long due = start + i * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              TimeUnit.NANOSECONDS.sleep(wait);
-            }
-          }
-          window.acquire();
-          sent.put(key, System.nanoTime());
-          client.send(cmd).whenComplete((ReplyView r, Throwable e) -> {
-            window.release();
-            if (e != null || r.code() != 201) {
-              failures.incrementAndGet();
-            }
-          });
-        }
-        watcher.join(TimeUnit.MINUTES.toMillis(10));
+      if (warmup > 0) {
+        // not measured: the JIT compiles the write path, the scheduler and the agents' sync before the run
+        long w0 = System.nanoTime();
+        Phase warm = createAtRate(c, "warm", warmup, writers, rate);
+        out.printf(Locale.ROOT, "warm-up (not measured): %d pods at %s, %d Running after %.1f s%n", warmup,
+            rate > 0 ? rate + "/s" : "max", warm.running.size(), (System.nanoTime() - w0) / 1e9);
       }
+      ProcessCpu cpu = ProcessCpu.start();
+      long start = System.nanoTime();
+      Phase run = createAtRate(c, "pod", pods, writers, rate);
+      Map<String, Long> sent = run.sent;
+      Map<String, Long> bound = run.bound;
+      Map<String, Long> running = run.running;
+      AtomicLong failures = run.failures;
       double total = (System.nanoTime() - start) / 1e9;
       long[] lat = new long[running.size()];
       int i = 0;
@@ -170,8 +152,53 @@ public final class NodeAgentBenchmark {
       long[] toRun = stage(bound, running);
       out.printf(Locale.ROOT, "  create→bound p50 %d ms, p99 %d ms; bound→Running p50 %d ms, p99 %d ms%n",
           pct(toBind, 50), pct(toBind, 99), pct(toRun, 50), pct(toRun, 99));
+      out.println("  whole JVM (broker, store, scheduler, agent, writers) during the measured run: "
+          + cpu.summary(running.size()));
       agent.shutdown(true);
     }
+  }
+
+  /** The pods of one phase: when each was sent, seen bound, seen Running; how many writes failed. */
+  private record Phase(Map<String, Long> sent, Map<String, Long> bound, Map<String, Long> running,
+      AtomicLong failures) {}
+
+  /** Creates {@code count} pods named {@code prefix-i} at {@code rate}/s (0: as fast as the writers go); waits until all run. */
+  private static Phase createAtRate(Cluster c, String prefix, int count, int writers, int rate) throws Exception {
+    Phase ph = new Phase(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+        new AtomicLong());
+    Thread watcher = watchRunning(c, ph.sent, ph.bound, ph.running, count);
+    Semaphore window = new Semaphore(writers);
+    long start = System.nanoTime();
+    try (CommandClient client = new CommandClient(c.kafka.bootstrapServers(), c.topics, -1)) {
+      for (int i = 0; i < count; i++) {
+        String name = prefix + "-" + i;
+        String json = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s", "namespace": "default"},
+             "spec": {"containers": [{"name": "main", "image": "registry.example/app:1",
+                      "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}}""".formatted(name);
+        GenericRecord pod = KubeJson.decode(json.getBytes(StandardCharsets.UTF_8), KafkubeSchemas.kind(PODS)).record();
+        String key = PODS.key("default", name).toString();
+        GenericRecord cmd = Envelopes.command(Op.CREATE, key, PODS.groupResource(), USER, client.newRequestId())
+            .replyPartition(client.replyPartition()).object(pod).build();
+        if (rate > 0) {
+          long due = start + i * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+        }
+        window.acquire();
+        ph.sent.put(key, System.nanoTime());
+        client.send(cmd).whenComplete((ReplyView r, Throwable e) -> {
+          window.release();
+          if (e != null || r.code() != 201) {
+            ph.failures.incrementAndGet();
+          }
+        });
+      }
+      watcher.join(TimeUnit.MINUTES.toMillis(10));
+    }
+    return ph;
   }
 
   private static long pct(long[] sorted, double p) {

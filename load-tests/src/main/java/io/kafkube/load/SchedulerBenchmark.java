@@ -52,7 +52,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Usage: {@code SchedulerBenchmark [--nodes 5000] [--pods 10000] [--workloads plain,node-affinity,
  * pod-anti-affinity,topology-spread] [--writers 256] [--timeout-seconds 300] [--partitions 6]
- * [--scheduler-commit-ms 10]}.
+ * [--scheduler-commit-ms 10] [--warmup-pods 3000]}.
+ *
+ * <p>Before the measured workloads, a plain workload of {@code --warmup-pods} pods on 1,000 nodes runs on a
+ * throwaway cluster and is not measured, so that every workload meets a JVM whose JIT has compiled the
+ * store's and the scheduler's paths (0 turns the warm-up off).
  */
 public final class SchedulerBenchmark {
   private static final ResourceType NODES = ResourceRegistry.kubernetes().byGroupResource("nodes").orElseThrow();
@@ -108,6 +112,7 @@ public final class SchedulerBenchmark {
   }
 
   private static SchedulerConfig schedulerConfig = SchedulerConfig.defaults();
+  private static long storeCommitMs = io.kafkube.store.StoreConfig.defaults().commitIntervalMs();
 
   private SchedulerBenchmark() {}
 
@@ -119,6 +124,7 @@ public final class SchedulerBenchmark {
     int partitions = 6;
     long commitMs = SchedulerConfig.defaults().commitIntervalMs();
     List<Workload> workloads = List.of(Workload.values());
+    int warmupPods = 3000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -127,6 +133,8 @@ public final class SchedulerBenchmark {
         case "--timeout-seconds" -> timeoutSeconds = Integer.parseInt(args[++i]);
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--scheduler-commit-ms" -> commitMs = Long.parseLong(args[++i]);
+        case "--store-commit-ms" -> storeCommitMs = Long.parseLong(args[++i]);
+        case "--warmup-pods" -> warmupPods = Integer.parseInt(args[++i]);
         case "--workloads" -> workloads = java.util.Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -141,11 +149,15 @@ public final class SchedulerBenchmark {
     SchedulerConfig defaults = SchedulerConfig.defaults().withCommitInterval(commitMs, SchedulerConfig.defaults().pollMs());
     schedulerConfig = defaults;
     out.printf("scheduler: punctuate every %d ms, batch %d, assume timeout %d s, percentageOfNodesToScore %d "
-            + "(adaptive: %d of %d nodes), scheduler commit.interval.ms %d (store: its defaults)%n", defaults.punctuateInterval().toMillis(),
+            + "(adaptive: %d of %d nodes), scheduler commit.interval.ms %d, store commit.interval.ms %d%n", defaults.punctuateInterval().toMillis(),
         defaults.batchSize(), ASSUME_TIMEOUT_SECONDS,
         defaults.percentageOfNodesToScore(),
         io.kafkube.scheduler.framework.SchedulingAlgorithm.numFeasibleNodesToFind(0, nodes), nodes,
-        defaults.commitIntervalMs());
+        defaults.commitIntervalMs(), storeCommitMs);
+    if (warmupPods > 0) {
+      out.printf("warm-up (not measured): plain, %d pods on 1000 nodes, a throwaway cluster%n", warmupPods);
+      run(Workload.PLAIN, 1000, warmupPods, writers, timeoutSeconds, partitions, out);
+    }
     List<Result> results = new ArrayList<>();
     for (Workload w : workloads) {
       out.printf("workload %s: %s%n", w.id, w.description);
@@ -165,7 +177,7 @@ public final class SchedulerBenchmark {
 
   static Result run(Workload w, int nodes, int pods, int writers, int timeoutSeconds, int partitions,
       PrintStream out) throws Exception {
-    try (BenchCluster cluster = new BenchCluster(partitions);
+    try (BenchCluster cluster = new BenchCluster(partitions, c -> c.withCommitInterval(storeCommitMs, c.pollMs()));
          CommandClient client = new CommandClient(cluster.kafka.bootstrapServers(), cluster.topics, -1)) {
       SchedulerConfig cfg = schedulerConfig.withBootstrapServers(cluster.kafka.bootstrapServers())
           .withRegistryUrl(cluster.registry.url()).withPartitions(partitions)
@@ -186,6 +198,7 @@ public final class SchedulerBenchmark {
         awaitCaughtUp(cluster, cluster.topics.state(NODES), Duration.ofSeconds(120));
         Map<String, Long> created = new ConcurrentHashMap<>();
         AtomicLong createErrors = new AtomicLong();
+        ProcessCpu cpu = ProcessCpu.start();
         long start = System.nanoTime();
         for (int i = 0; i < pods; i++) {
           String name = "pod-" + i;
@@ -213,6 +226,8 @@ public final class SchedulerBenchmark {
         });
         List<String> violations = watcher.check(w, nodes);
         out.println("  " + watcher.bindSendSpan(start));
+        out.println("  whole JVM (broker, store, scheduler, writers) until the last bind: "
+            + cpu.summary(watcher.bindNanos.size()));
         int bound = watcher.bindNanos.size();
         double seconds = (Math.max(end, start) - start) / 1e9;
         out.printf(Locale.ROOT, "  %d/%d pods bound in %.2f s: %.0f pods/s, create→bind p50 %.1f ms, p99 %.1f ms, "

@@ -45,32 +45,40 @@ public final class StoreWriteBenchmark {
     int seconds = 15;
     int partitions = 6;
     int[] levels = {1, 16, 256};
+    long commitMs = io.kafkube.store.StoreConfig.defaults().commitIntervalMs();
+    int threads = io.kafkube.store.StoreConfig.defaults().threads();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+        case "--store-commit-ms" -> commitMs = Long.parseLong(args[++i]);
+        case "--store-threads" -> threads = Integer.parseInt(args[++i]);
         case "--clients" -> levels = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     PrintStream out = System.out;
-    try (BenchCluster cluster = new BenchCluster(partitions);
+    long commit = commitMs;
+    int storeThreads = threads;
+    try (BenchCluster cluster = new BenchCluster(partitions,
+        c -> c.withCommitInterval(commit, c.pollMs()).withThreads(storeThreads));
          CommandClient client = new CommandClient(cluster.kafka.bootstrapServers(), cluster.topics, -1)) {
-      out.printf("store write benchmark: %d partitions, exactly_once_v2, commit.interval.ms=%d, poll.ms=%d, "
+      out.printf("store write benchmark: %d partitions, exactly_once_v2, %d stream threads, commit.interval.ms=%d, poll.ms=%d, "
               + "producer acks=all idempotent, broker in this JVM (RF 1, no fsync per write: Kafka relies on "
               + "replication, log.flush.interval.messages unlimited), %d cores, max heap %d MiB%n",
-          partitions, cluster.storeConfig.commitIntervalMs(), cluster.storeConfig.pollMs(),
+          partitions, cluster.storeConfig.threads(), cluster.storeConfig.commitIntervalMs(), cluster.storeConfig.pollMs(),
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
       out.println("objects: ConfigMap with one 256-byte value; each writer alternates CREATE of a new object and "
           + "UPDATE of it (precondition: its resourceVersion)");
       run(client, 64, 10, "warm-up"); // JIT and page cache, not measured
-      out.printf("%-8s %10s %10s %10s %10s %10s %8s%n", "clients", "writes", "writes/s", "p50 ms", "p99 ms",
-          "p99.9 ms", "errors");
+      out.printf("%-8s %10s %10s %10s %10s %10s %8s  %s%n", "clients", "writes", "writes/s", "p50 ms", "p99 ms",
+          "p99.9 ms", "errors", "JVM CPU");
       for (int c : levels) {
+        ProcessCpu cpu = ProcessCpu.start();
         Result r = run(client, c, seconds, "c" + c);
-        out.printf(Locale.ROOT, "%-8d %10d %10.0f %10.2f %10.2f %10.2f %8d%n", c, r.writes(), r.perSecond(),
+        out.printf(Locale.ROOT, "%-8d %10d %10.0f %10.2f %10.2f %10.2f %8d  %s%n", c, r.writes(), r.perSecond(),
             r.latencyMicros().getValueAtPercentile(50) / 1000.0, r.latencyMicros().getValueAtPercentile(99) / 1000.0,
-            r.latencyMicros().getValueAtPercentile(99.9) / 1000.0, r.failures());
+            r.latencyMicros().getValueAtPercentile(99.9) / 1000.0, r.failures(), cpu.summary(r.writes()));
       }
     }
     System.exit(0);

@@ -11,6 +11,10 @@ import java.util.Objects;
  * The scheduler's typed configuration, parsed once: defaults, then {@code KAFKUBE_*} environment
  * variables, then {@code --name=value} flags.
  *
+ * @param commitIntervalMs  Streams' commit interval. Every commit is a Kafka transaction (markers on each
+ *                          partition written, offsets, EndTxn), and a BIND reaches the store only once its
+ *                          transaction commits: 50 ms keeps that cost to 20 commits a second under load
+ *                          while adding at most 50 ms to a pod's create → bind
  * @param punctuateInterval how often the queue is drained (wall clock)
  * @param batchSize         at most this many scheduling cycles per punctuation
  * @param assumeTimeout     a BIND not seen applied within this time is taken as refused
@@ -55,7 +59,7 @@ public record SchedulerConfig(
 
   public static SchedulerConfig defaults() {
     return new SchedulerConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", 6, (short) 1,
-        Path.of("data", "scheduler"), 10, 10, Duration.ofMillis(20), 1000, Duration.ofSeconds(30),
+        Path.of("data", "scheduler"), 50, 10, Duration.ofMillis(20), 1000, Duration.ofSeconds(30),
         Duration.ofSeconds(1), Duration.ofSeconds(10), 0, 10_000, 0);
   }
 

@@ -65,6 +65,11 @@ public record StoreConfig(
         commitIntervalMs, pollMs, threads);
   }
 
+  public StoreConfig withThreads(int v) {
+    return new StoreConfig(bootstrapServers, registryUrl, prefix, partitions, replicationFactor, stateDir,
+        commitIntervalMs, pollMs, v);
+  }
+
   public StoreConfig withCommitInterval(long commitMs, long pollMs) {
     return new StoreConfig(bootstrapServers, registryUrl, prefix, partitions, replicationFactor, stateDir,
         commitMs, pollMs, threads);
@@ -89,8 +94,7 @@ public record StoreConfig(
       case "commit-interval-ms" -> c.withCommitInterval(Long.parseLong(value), Long.parseLong(value));
       case "replication-factor" -> new StoreConfig(c.bootstrapServers, c.registryUrl, c.prefix, c.partitions,
           Short.parseShort(value), c.stateDir, c.commitIntervalMs, c.pollMs, c.threads);
-      case "threads" -> new StoreConfig(c.bootstrapServers, c.registryUrl, c.prefix, c.partitions,
-          c.replicationFactor, c.stateDir, c.commitIntervalMs, c.pollMs, Integer.parseInt(value));
+      case "threads" -> c.withThreads(Integer.parseInt(value));
       default -> throw new IllegalArgumentException("unknown option --" + name);
     };
   }

@@ -23,12 +23,57 @@ public final class Resources {
   private final long cpu;
   private final long memory;
   private final long pods;
+  // Every other resource (ephemeral-storage, extended resources), as parallel arrays for the fit check.
+  private final String[] otherNames;
+  private final long[] otherMilli;
 
   private Resources(TreeMap<String, Long> milli) {
     this.milli = Collections.unmodifiableMap(milli);
     this.cpu = milli.getOrDefault(CPU, 0L);
     this.memory = milli.getOrDefault(MEMORY, 0L);
     this.pods = milli.getOrDefault(PODS, 0L);
+    int others = milli.size() - (milli.containsKey(CPU) ? 1 : 0) - (milli.containsKey(MEMORY) ? 1 : 0)
+        - (milli.containsKey(PODS) ? 1 : 0);
+    this.otherNames = new String[others];
+    this.otherMilli = new long[others];
+    int i = 0;
+    for (Map.Entry<String, Long> e : milli.entrySet()) {
+      String k = e.getKey();
+      if (!k.equals(CPU) && !k.equals(MEMORY) && !k.equals(PODS)) {
+        otherNames[i] = k;
+        otherMilli[i++] = e.getValue();
+      }
+    }
+  }
+
+  /** Milli-cpu. */
+  public long cpu() {
+    return cpu;
+  }
+
+  /** Memory in milli-bytes. */
+  public long memory() {
+    return memory;
+  }
+
+  /** The pod count in milli-units. */
+  public long pods() {
+    return pods;
+  }
+
+  /** How many resources other than cpu, memory and pods this holds. */
+  public int otherCount() {
+    return otherNames.length;
+  }
+
+  /** The name of the i-th resource other than cpu, memory and pods (in name order). */
+  public String otherName(int i) {
+    return otherNames[i];
+  }
+
+  /** The amount of the i-th resource other than cpu, memory and pods. */
+  public long otherMilli(int i) {
+    return otherMilli[i];
   }
 
   /** Parses a Kubernetes resource list ({@code {cpu: 500m, memory: 1Gi}}); null gives {@link #NONE}. */

@@ -3,7 +3,6 @@ package io.kafkube.scheduler.plugins;
 import io.kafkube.scheduler.framework.CycleState;
 import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodInfo;
-import io.kafkube.scheduler.framework.Resources;
 import io.kafkube.scheduler.framework.ScorePlugin;
 
 /**
@@ -18,17 +17,16 @@ public final class BalancedAllocation implements ScorePlugin {
 
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    double cpu = fraction(node, Resources.CPU, LeastAllocated.nonZero(pod, Resources.CPU));
-    double mem = fraction(node, Resources.MEMORY, LeastAllocated.nonZero(pod, Resources.MEMORY));
+    double cpu = fraction(node.allocatable().cpu(), node.requested().cpu() + LeastAllocated.nonZeroCpu(pod));
+    double mem = fraction(node.allocatable().memory(), node.requested().memory() + LeastAllocated.nonZeroMemory(pod));
     double std = Math.abs(cpu - mem) / 2;
     return (long) ((1 - std) * MAX_SCORE);
   }
 
-  private static double fraction(NodeInfo node, String resource, long podRequest) {
-    long alloc = node.allocatable().milli(resource);
+  private static double fraction(long alloc, long requested) {
     if (alloc <= 0) {
       return 1;
     }
-    return Math.min(1.0, (node.requested().milli(resource) + podRequest) / (double) alloc);
+    return Math.min(1.0, requested / (double) alloc);
   }
 }

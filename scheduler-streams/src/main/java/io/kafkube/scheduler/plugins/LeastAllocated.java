@@ -3,7 +3,6 @@ package io.kafkube.scheduler.plugins;
 import io.kafkube.scheduler.framework.CycleState;
 import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodInfo;
-import io.kafkube.scheduler.framework.Resources;
 import io.kafkube.scheduler.framework.ScorePlugin;
 
 /**
@@ -22,21 +21,23 @@ public final class LeastAllocated implements ScorePlugin {
 
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    return (resourceScore(node, Resources.CPU, nonZero(pod, Resources.CPU))
-        + resourceScore(node, Resources.MEMORY, nonZero(pod, Resources.MEMORY))) / 2;
+    return (resourceScore(node.allocatable().cpu(), node.requested().cpu() + nonZeroCpu(pod))
+        + resourceScore(node.allocatable().memory(), node.requested().memory() + nonZeroMemory(pod))) / 2;
   }
 
-  static long nonZero(PodInfo pod, String resource) {
-    long v = pod.requests().milli(resource);
-    if (v > 0) {
-      return v;
-    }
-    return resource.equals(Resources.CPU) ? DEFAULT_MILLI_CPU : DEFAULT_MEMORY_MILLI;
+  /** The pod's cpu request, or kube's non-zero default when it asks for none. */
+  static long nonZeroCpu(PodInfo pod) {
+    long v = pod.requests().cpu();
+    return v > 0 ? v : DEFAULT_MILLI_CPU;
   }
 
-  private static long resourceScore(NodeInfo node, String resource, long podRequest) {
-    long alloc = node.allocatable().milli(resource);
-    long requested = node.requested().milli(resource) + podRequest;
+  /** The pod's memory request, or kube's non-zero default when it asks for none. */
+  static long nonZeroMemory(PodInfo pod) {
+    long v = pod.requests().memory();
+    return v > 0 ? v : DEFAULT_MEMORY_MILLI;
+  }
+
+  private static long resourceScore(long alloc, long requested) {
     if (alloc <= 0 || requested > alloc) {
       return 0;
     }

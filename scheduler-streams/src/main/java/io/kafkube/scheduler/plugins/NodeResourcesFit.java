@@ -29,13 +29,22 @@ public final class NodeResourcesFit implements FilterPlugin {
 
   /** The check of {@link #reasons} without building them: the common case of a scan over many nodes. */
   private static boolean fits(PodInfo pod, NodeInfo node) {
-    if (node.podCount() + 1 > node.allocatable().milli(Resources.PODS) / 1000) {
+    Resources alloc = node.allocatable();
+    if (node.podCount() + 1 > alloc.pods() / 1000) {
       return false;
     }
     Resources req = pod.requests();
-    for (String r : req.names()) {
-      long want = req.milli(r);
-      if (!r.equals(Resources.PODS) && want > 0 && want > node.allocatable().milli(r) - node.requested().milli(r)) {
+    Resources used = node.requested();
+    if (req.cpu() > 0 && req.cpu() > alloc.cpu() - used.cpu()) {
+      return false;
+    }
+    if (req.memory() > 0 && req.memory() > alloc.memory() - used.memory()) {
+      return false;
+    }
+    for (int i = 0; i < req.otherCount(); i++) {
+      long want = req.otherMilli(i);
+      String r = req.otherName(i);
+      if (want > 0 && want > alloc.milli(r) - used.milli(r)) {
         return false;
       }
     }

@@ -38,5 +38,32 @@ class ResourcesTest {
   void milli(String how, Resources r, String name, long expected) {
     assertThat(r.milli(name)).isEqualTo(expected);
     assertThat(r.milli(name)).isEqualTo(r.asMilliMap().getOrDefault(name, 0L));
+    long direct = switch (name) {
+      case "cpu" -> r.cpu();
+      case "memory" -> r.memory();
+      case "pods" -> r.pods();
+      default -> {
+        long v = 0;
+        for (int i = 0; i < r.otherCount(); i++) {
+          if (r.otherName(i).equals(name)) {
+            v = r.otherMilli(i);
+          }
+        }
+        yield v;
+      }
+    };
+    assertThat(direct).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}: the others are every resource but cpu, memory and pods")
+  @MethodSource("cases")
+  void others(String how, Resources r, String name, long expected) {
+    java.util.Set<String> others = new java.util.TreeSet<>(r.names());
+    others.removeAll(java.util.Set.of("cpu", "memory", "pods"));
+    java.util.List<String> listed = new java.util.ArrayList<>();
+    for (int i = 0; i < r.otherCount(); i++) {
+      listed.add(r.otherName(i));
+    }
+    assertThat(listed).containsExactlyElementsOf(others);
   }
 }
