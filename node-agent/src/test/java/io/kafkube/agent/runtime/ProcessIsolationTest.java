@@ -75,6 +75,82 @@ class ProcessIsolationTest {
   }
 
   @Test
+  void aMemoryEmptyDirIsOneTmpfsOfItsSizeLimitSharedByThePodsContainers() throws Exception {
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
+    rt.sandbox(pod);
+    com.fasterxml.jackson.databind.JsonNode spec = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        {"metadata": {"name": "p", "namespace": "default", "uid": "%s"},
+         "spec": {"volumes": [{"name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "16Mi"}}],
+                  "containers": [{"name": "a", "volumeMounts": [{"name": "cache", "mountPath": "/tmp/kafkube-cache"}]},
+                                 {"name": "b", "volumeMounts": [{"name": "cache", "mountPath": "/tmp/kafkube-cache"}]}]}}
+        """.formatted(pod.uid()));
+    io.kafkube.agent.volume.PodVolumes volumes = new io.kafkube.agent.volume.PodVolumes(spec,
+        rt.volumesDir(pod.uid()).orElseThrow(), io.kafkube.agent.env.ConfigSource.empty(),
+        io.kafkube.agent.volume.TokenSource.none("not needed"), "127.3.0.1");
+    Map<String, Path> vols = volumes.prepare();
+    assertThat(volumes.warnings()).isEmpty();
+    Path hostDir = vols.get("cache");
+    assertThat(volumes.prepare()).as("prepare again (a resync): still one mount").isEqualTo(vols);
+    assertThat(io.kafkube.agent.volume.HostMounts.under(hostDir)).hasSize(1);
+    List<VolumeMount> mounts = io.kafkube.agent.volume.PodVolumes.mounts(spec.path("spec").path("containers").get(0),
+        vols);
+    rt.start(pod, new StartSpec("a", 0, "busybox", List.of("sh", "-c",
+        "grep ' /tmp/kafkube-cache ' /proc/mounts; echo from-a > /tmp/kafkube-cache/note; sleep 300"),
+        List.of(), Map.of(), null, mounts, Limits.NONE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(hostDir.resolve("note")));
+    String mountLine = rt.logs(pod.uid(), "a", false).orElseThrow();
+    assertThat(mountLine).as("the container sees a tmpfs of the sizeLimit").startsWith("kafkube-emptydir "
+        + "/tmp/kafkube-cache tmpfs ").contains("size=16384k");
+    rt.start(pod, new StartSpec("b", 0, "busybox", List.of("sh", "-c", "cat /tmp/kafkube-cache/note; sleep 300"),
+        List.of(), Map.of(), null, mounts, Limits.NONE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> rt.logs(pod.uid(), "b", false).orElse("").equals("from-a\n"));
+
+    rt.stop(pod.uid(), "a", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.stop(pod.uid(), "b", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.removePod(pod.uid());
+    assertThat(io.kafkube.agent.volume.HostMounts.under(hostDir)).as("unmounted with the pod").isEmpty();
+    assertThat(Files.exists(dir.resolve("pods").resolve(pod.uid()))).isFalse();
+  }
+
+  @Test
+  void aPodRemovalTheAgentDidNotFinishIsCompletedByTheNextRuntimeOnTheDataDirectory() throws Exception {
+    Cgroups cg = Cgroups.detect();
+    Assumptions.assumeTrue(cg.mode() != Cgroups.Mode.NONE, "no writable cgroups here: " + cg.unavailableReason());
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    ProcessRuntime first = new ProcessRuntime(dir, "127.3.0.0/16", cg, true);
+    first.sandbox(pod);
+    Path volume = first.volumesDir(pod.uid()).orElseThrow().resolve("cache");
+    Files.createDirectories(volume);
+    io.kafkube.agent.volume.HostMounts.mountTmpfs(volume, 1 << 20);
+    String base = "/tmp/kafkube-mnt-" + UUID.randomUUID();
+    first.start(pod, new StartSpec("c", 0, "busybox", List.of("sh", "-c", "sleep 300 & exec sleep 300"), List.of(),
+        Map.of(), null, List.of(new VolumeMount("cache", volume.toString(), base + "/cache", false)),
+        new Limits(64L << 20, 0)));
+    await().atMost(Duration.ofSeconds(20)).until(() -> first.exec(pod.uid(), "c",
+        List.of("test", "-d", base + "/cache"), Duration.ofSeconds(5)) == 0);
+    long pid = first.pid(pod.uid(), "c").orElseThrow();
+    Path podDir = dir.resolve("pods").resolve(pod.uid());
+    // the agent dies (kill -9) in the middle of removing the pod: marked removed, its container killed, nothing else
+    first.close();
+    Files.writeString(podDir.resolve("removed"), "");
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertThat(Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid())).exists();
+    assertThat(Path.of(base)).as("the mount point the container needed").exists();
+    assertThat(io.kafkube.agent.volume.HostMounts.under(volume)).isNotEmpty();
+
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, true);
+    assertThat(rt.pods()).as("not adopted").doesNotContain(pod.uid());
+    assertThat(rt.leftovers()).isEmpty();
+    assertThat(io.kafkube.agent.volume.HostMounts.under(podDir)).as("unmounted").isEmpty();
+    assertThat(Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid())).as("the stray was killed, the cgroup removed")
+        .doesNotExist();
+    assertThat(Path.of(base)).as("the mount point is removed").doesNotExist();
+    assertThat(podDir).doesNotExist();
+  }
+
+  @Test
   void aMountPointAnotherContainerUsesIsNotRemovedWhenOnePodEnds() throws Exception {
     Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
     rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
