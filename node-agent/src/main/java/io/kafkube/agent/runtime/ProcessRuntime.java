@@ -192,6 +192,7 @@ public final class ProcessRuntime implements ContainerRuntime {
           // a removal the last agent did not finish (killed), or a sandbox it did not finish creating
           leftovers.add(new PodEntry(uid, null, podDir));
           LOG.info("[process-runtime] pod directory {} is a leftover of a removal: cleaning it up", uid);
+          killRecorded(podDir);
           continue;
         }
         PodEntry pod = new PodEntry(uid, sb.getProperty("ip"), podDir);
@@ -227,6 +228,30 @@ public final class ProcessRuntime implements ContainerRuntime {
       synchronized (sparedMountPoints) {
         removeMountPointsLocked(null); // the spared mount points the last agent left: those no container uses go
       }
+    }
+  }
+
+  /** Kills the container processes a leftover pod directory records that still run (without cgroups: no other trace). */
+  private static void killRecorded(Path podDir) {
+    Path cdir = podDir.resolve("containers");
+    if (!Files.isDirectory(cdir)) {
+      return;
+    }
+    try (Stream<Path> states = Files.walk(cdir, 3)) {
+      for (Path f : states.filter(p -> p.getFileName().toString().equals("state.properties")).toList()) {
+        Properties st = read(f);
+        if (st == null || st.getProperty("exitCode") != null || st.getProperty("pid") == null) {
+          continue;
+        }
+        ProcessHandle.of(Long.parseLong(st.getProperty("pid"))).filter(ProcessHandle::isAlive)
+            .filter(h -> sameStart(h, st.getProperty("pidStart"))).ifPresent(h -> {
+              LOG.info("[process-runtime] killing {} of the removed pod {}", h.pid(), podDir.getFileName());
+              h.descendants().forEach(ProcessHandle::destroyForcibly);
+              h.destroyForcibly();
+            });
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("cannot read the containers of {}", podDir, e);
     }
   }
 
