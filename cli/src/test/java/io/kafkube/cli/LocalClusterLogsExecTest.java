@@ -80,6 +80,9 @@ class LocalClusterLogsExecTest {
       // exec -it, with a terminal from util-linux script for kubectl itself
       Kubectl tty = terminal(kubeconfig, "exec", "-it", "web", "--", "sh", "-c", "tty; echo done");
       assertThat(tty.out()).as(tty.out()).contains("/dev/pts/").contains("done");
+      // the resize channel: the container's terminal has the size of kubectl's
+      Kubectl size = terminalAfter("stty cols 123 rows 45; ", kubeconfig, "exec", "-it", "web", "--", "stty", "size");
+      assertThat(size.out()).as(size.out()).contains("45 123");
 
       // logs -f sees a line written after it started, and ends when the container ends
       Process follow = start(kubeconfig, "logs", "-f", "web");
@@ -148,7 +151,12 @@ class LocalClusterLogsExecTest {
 
   /** kubectl with a pseudo-terminal as its stdin and stdout: {@code script -qec CMD /dev/null}. */
   private Kubectl terminal(String kubeconfig, String... args) throws Exception {
-    StringBuilder line = new StringBuilder();
+    return terminalAfter("", kubeconfig, args);
+  }
+
+  /** The same, with shell commands run on the terminal first ({@code setup}, e.g. to set its size). */
+  private Kubectl terminalAfter(String setup, String kubeconfig, String... args) throws Exception {
+    StringBuilder line = new StringBuilder(setup);
     for (String a : command(kubeconfig, args)) {
       line.append('\'').append(a.replace("'", "'\\''")).append("' ");
     }

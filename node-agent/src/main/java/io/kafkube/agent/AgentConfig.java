@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param syncPeriod        level-triggered resync of every pod, besides the event-driven syncs
  * @param stopContainersOnExit whether {@link AgentHost#close()} stops the containers (kubelet leaves them running)
  * @param server            the agent's HTTPS server for logs and exec (kubelet's port 10250); null: none
+ * @param podMaxPids        the most processes a pod may have (kubelet's {@code --pod-max-pids}); -1: unlimited
  */
 public record AgentConfig(
     String bootstrapServers,
@@ -51,7 +52,8 @@ public record AgentConfig(
     Duration simRunTime,
     int simExitCode,
     boolean stopContainersOnExit,
-    ServerConfig server) {
+    ServerConfig server,
+    long podMaxPids) {
 
   public AgentConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -66,6 +68,9 @@ public record AgentConfig(
         || syncPeriod.toMillis() < 1 || backoffMax.compareTo(backoffInitial) < 0) {
       throw new IllegalArgumentException("invalid node agent configuration");
     }
+    if (podMaxPids == 0 || podMaxPids < -1) {
+      throw new IllegalArgumentException("--pod-max-pids must be -1 (unlimited) or at least 1, not " + podMaxPids);
+    }
     if (simulate > 0 && runtime.equals("process")) {
       runtime = "simulated";
     }
@@ -75,7 +80,7 @@ public record AgentConfig(
     return new AgentConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", 6, hostName(), Path.of("data", "agent"),
         "process", 0, "127.2.0.0/16", null, null, 110, Duration.ofSeconds(40), Duration.ofSeconds(10),
         Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ZERO, null,
-        0, false, null);
+        0, false, null, -1);
   }
 
   static String hostName() {
@@ -122,6 +127,7 @@ public record AgentConfig(
     private int simExitCode;
     private boolean stopContainersOnExit;
     private ServerConfig server;
+    private long podMaxPids;
     private String serverAddress = "127.0.0.1";
     private int serverPort;
     private Path tlsCertFile;
@@ -152,6 +158,7 @@ public record AgentConfig(
       simExitCode = c.simExitCode;
       stopContainersOnExit = c.stopContainersOnExit;
       server = c.server;
+      podMaxPids = c.podMaxPids;
     }
 
     public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -176,6 +183,7 @@ public record AgentConfig(
     public Builder simExitCode(int v) { simExitCode = v; return this; }
     public Builder stopContainersOnExit(boolean v) { stopContainersOnExit = v; return this; }
     public Builder server(ServerConfig v) { server = v; return this; }
+    public Builder podMaxPids(long v) { podMaxPids = v; return this; }
 
     Builder set(String name, String value) {
       if (value == null) {
@@ -200,6 +208,7 @@ public record AgentConfig(
         case "sim-run-ms" -> simRunTime = Duration.ofMillis(Long.parseLong(value));
         case "sim-exit-code" -> simExitCode = Integer.parseInt(value);
         case "stop-containers-on-exit" -> stopContainersOnExit = Boolean.parseBoolean(value);
+        case "pod-max-pids" -> podMaxPids = Long.parseLong(value);
         // the agent's server, with kubelet's flag names: it runs when the three files are given
         case "address" -> serverAddress = value;
         case "port" -> serverPort = Integer.parseInt(value);
@@ -217,7 +226,7 @@ public record AgentConfig(
       }
       return new AgentConfig(bootstrapServers, registryUrl, prefix, partitions, nodeName, dataDir, runtime, simulate,
           podCidr, cpu, memory, maxPods, leaseDuration, leaseRenewInterval, nodeStatusReportPeriod, syncPeriod,
-          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit, server);
+          backoffInitial, backoffMax, simStartDelay, simRunTime, simExitCode, stopContainersOnExit, server, podMaxPids);
     }
   }
 }

@@ -116,7 +116,9 @@ public final class AgentHost implements AutoCloseable {
         machine = () -> fixed;
         cidr = null;
       } else {
-        rt = new ProcessRuntime(cfg.dataDir().resolve(n), cfg.podCidr());
+        rt = new ProcessRuntime(cfg.dataDir().resolve(n), cfg.podCidr(),
+            io.kafkube.agent.cgroup.Cgroups.detect().withPodMaxPids(cfg.podMaxPids()),
+            io.kafkube.agent.volume.MountNamespaces.available());
         // measured again at every node status report: pressure conditions follow the machine
         machine = () -> NodeObjects.Machine.measure(cfg.dataDir(), cfg.cpu(), cfg.memory(), cfg.maxPods());
         cidr = cfg.podCidr();

@@ -89,6 +89,8 @@ final class PodWorker {
   private Instant deleteSentAt;
   private boolean deadlineExceeded;
   private boolean isolationReported;
+  /** The volume warnings already made events (once per pod, not at every start or resync). */
+  private final Set<String> volumeWarnings = new java.util.HashSet<>();
   JsonNode lastSent;
 
   PodWorker(String key, GenericRecord record, Node node) {
@@ -404,8 +406,19 @@ final class PodWorker {
       }
       return List.of();
     }
-    Map<String, java.nio.file.Path> vols = new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP).prepare();
+    PodVolumes volumes = new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP);
+    Map<String, java.nio.file.Path> vols = volumes.prepare();
+    reportVolumeWarnings(volumes);
     return PodVolumes.mounts(c, vols);
+  }
+
+  private void reportVolumeWarnings(PodVolumes volumes) {
+    for (String w : volumes.warnings()) {
+      if (volumeWarnings.add(w)) {
+        LOG.warn("[agent {}] {}: {}", node.name(), ref.display(), w);
+        podEvent("Warning", "FailedMount", w);
+      }
+    }
   }
 
   /** kubelet's periodic volume resync: ConfigMap, Secret and downward-API files follow their sources. */
@@ -416,7 +429,9 @@ final class PodWorker {
       return;
     }
     try {
-      new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP).prepare();
+      PodVolumes volumes = new PodVolumes(pod, dir.get(), node.config(), node.tokens(), podIP);
+      volumes.prepare();
+      reportVolumeWarnings(volumes);
     } catch (VolumeException e) {
       podEvent("Warning", "FailedMount", e.getMessage());
     }

@@ -28,6 +28,8 @@ class AgentConfigTest {
     assertThat(d.leaseDuration()).isEqualTo(Duration.ofSeconds(40));
     assertThat(d.runtime()).isEqualTo("process");
     assertThat(AgentHost.nodeNames(d)).containsExactly(d.nodeName());
+    assertThat(d.podMaxPids()).as("kubelet's default: unlimited").isEqualTo(-1);
+    assertThat(AgentConfig.parse(Map.of(), new String[] {"--pod-max-pids=20"}).podMaxPids()).isEqualTo(20);
   }
 
   @Test
@@ -36,5 +38,7 @@ class AgentConfigTest {
         .hasMessageContaining("process or simulated");
     assertThatThrownBy(() -> AgentConfig.parse(Map.of(), new String[] {"--nope", "1"}))
         .hasMessageContaining("unknown option --nope");
+    assertThatThrownBy(() -> AgentConfig.parse(Map.of(), new String[] {"--pod-max-pids", "0"}))
+        .hasMessageContaining("--pod-max-pids must be -1 (unlimited) or at least 1");
   }
 }

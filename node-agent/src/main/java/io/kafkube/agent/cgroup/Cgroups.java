@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * with {@code memory.max}/{@code memory.limit_in_bytes} and a CFS quota from its limits. When
  * neither is writable, {@link #mode()} is {@code NONE} and {@link #unavailableReason()} says why:
  * the agent reports it on the Node and in events instead of pretending limits apply.
+ *
+ * <p>kubelet's {@code --pod-max-pids} ({@link #withPodMaxPids}) is the {@code pids} controller's
+ * {@code pids.max} of the pod's cgroup {@code kafkube/<pod uid>} (v2, or the v1 {@code pids} hierarchy
+ * when it is mounted), which every container of the pod is under: a fork bomb in one container meets
+ * the pod's limit, not the machine's.
  */
 public final class Cgroups {
   private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
@@ -27,11 +32,21 @@ public final class Cgroups {
   private final Path root;
   private final Mode mode;
   private final String reason;
+  /** Whether the pids controller is there (v2: enabled below {@code kafkube}; v1: the {@code pids} hierarchy). */
+  private final boolean pids;
+  /** The pods' pids limit; -1 for none (kubelet's default). */
+  private final long podMaxPids;
 
   private Cgroups(Path root, Mode mode, String reason) {
+    this(root, mode, reason, false, -1);
+  }
+
+  private Cgroups(Path root, Mode mode, String reason, boolean pids, long podMaxPids) {
     this.root = root;
     this.mode = mode;
     this.reason = reason;
+    this.pids = pids;
+    this.podMaxPids = podMaxPids;
   }
 
   /** Finds the hierarchy to use under {@code /sys/fs/cgroup}. */
@@ -48,7 +63,8 @@ public final class Cgroups {
           Files.createDirectories(base);
           enable(unified);
           enable(base);
-          return new Cgroups(unified, Mode.V2, null);
+          boolean pids = controllers.contains("pids") && enablePids(unified) && enablePids(base);
+          return new Cgroups(unified, Mode.V2, null, pids, -1);
         } catch (IOException e) {
           LOG.info("cgroup v2 at {} is not writable: {}", unified, e.toString());
         }
@@ -60,7 +76,16 @@ public final class Cgroups {
       try {
         Files.createDirectories(mem.resolve("kafkube"));
         Files.createDirectories(cpu.resolve("kafkube"));
-        return new Cgroups(fs, Mode.V1, null);
+        boolean pids = false;
+        if (Files.isRegularFile(fs.resolve("pids").resolve("cgroup.procs"))) {
+          try {
+            Files.createDirectories(fs.resolve("pids").resolve("kafkube"));
+            pids = true;
+          } catch (IOException e) {
+            LOG.info("the cgroup v1 pids hierarchy is not writable: {}", e.toString());
+          }
+        }
+        return new Cgroups(fs, Mode.V1, null, pids, -1);
       } catch (IOException e) {
         return new Cgroups(fs, Mode.NONE, "cgroup v1 memory/cpu hierarchies are not writable: " + e.getMessage());
       }
@@ -71,6 +96,39 @@ public final class Cgroups {
 
   private static void enable(Path dir) throws IOException {
     Files.writeString(dir.resolve("cgroup.subtree_control"), "+memory +cpu");
+  }
+
+  private static boolean enablePids(Path dir) {
+    try {
+      Files.writeString(dir.resolve("cgroup.subtree_control"), "+pids");
+      return true;
+    } catch (IOException e) {
+      LOG.info("cannot enable the pids controller in {}: {}", dir, e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * The same cgroups with a per-pod limit of processes (kubelet's {@code --pod-max-pids}); -1 (or any
+   * value below 1) for none.
+   */
+  public Cgroups withPodMaxPids(long maxPids) {
+    long v = maxPids > 0 ? maxPids : -1;
+    if (v > 0 && !pids) {
+      LOG.warn("--pod-max-pids={} is not enforced: {}", v, mode == Mode.NONE ? reason
+          : "the pids cgroup controller is not available");
+    }
+    return new Cgroups(root, mode, reason, pids, v);
+  }
+
+  /** The per-pod pids limit, or -1 for none. */
+  public long podMaxPids() {
+    return podMaxPids;
+  }
+
+  /** Whether pods get a pids limit: then every container gets a cgroup (under its pod's), limits or not. */
+  public boolean limitsPods() {
+    return mode != Mode.NONE && pids && podMaxPids > 0;
   }
 
   /** Cgroups that are never used (tests of code that does not need them, machines without them). */
@@ -102,6 +160,10 @@ public final class Cgroups {
       Path pod = unified.resolve("kafkube").resolve(podUid);
       Files.createDirectories(pod);
       enable(pod);
+      if (limitsPods()) {
+        enablePids(pod);
+        Files.writeString(pod.resolve("pids.max"), Long.toString(podMaxPids));
+      }
       Path d = unified.resolve(rel);
       Files.createDirectories(d);
       if (limits.memoryBytes() > 0) {
@@ -127,6 +189,14 @@ public final class Cgroups {
       }
       dirs.add(m);
       dirs.add(c);
+      if (limitsPods()) {
+        Path pod = root.resolve("pids").resolve("kafkube").resolve(podUid);
+        Files.createDirectories(pod);
+        Files.writeString(pod.resolve("pids.max"), Long.toString(podMaxPids));
+        Path p = root.resolve("pids").resolve(rel);
+        Files.createDirectories(p);
+        dirs.add(p);
+      }
     }
     return Optional.of(new ContainerCgroup(mode, dirs));
   }
@@ -139,14 +209,63 @@ public final class Cgroups {
     return Optional.of(new ContainerCgroup(mode, dirs));
   }
 
+  /** The directories under which pods' cgroups are ({@code kafkube} of each hierarchy used). */
+  private List<Path> bases() {
+    if (mode == Mode.NONE) {
+      return List.of();
+    }
+    if (mode == Mode.V2) {
+      return List.of(root.resolve("kafkube"));
+    }
+    List<Path> bases = new ArrayList<>(List.of(root.resolve("memory").resolve("kafkube"),
+        root.resolve("cpu").resolve("kafkube")));
+    if (pids) {
+      bases.add(root.resolve("pids").resolve("kafkube"));
+    }
+    return bases;
+  }
+
+  /** The pod uids that have a cgroup directory here (of this agent or another on the same machine). */
+  public java.util.Set<String> podsWithCgroups() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Path base : bases()) {
+      if (Files.isDirectory(base)) {
+        try (var l = Files.list(base)) {
+          l.filter(Files::isDirectory).forEach(d -> out.add(d.getFileName().toString()));
+        } catch (IOException e) {
+          LOG.debug("cannot list {}", base, e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Kills every process left in a pod's cgroups (a container's strays, e.g. background processes its
+   * first process left behind) and removes them; true when nothing of the pod is left.
+   */
+  public boolean killAndRemovePod(String podUid) {
+    for (Path base : bases()) {
+      Path pod = base.resolve(podUid);
+      if (!Files.isDirectory(pod)) {
+        continue;
+      }
+      try (var children = Files.list(pod)) {
+        for (Path c : children.filter(Files::isDirectory).toList()) {
+          ContainerCgroup.killAll(List.of(c));
+        }
+      } catch (IOException e) {
+        LOG.debug("cannot list {}", pod, e);
+      }
+      ContainerCgroup.killAll(List.of(pod));
+    }
+    removePod(podUid);
+    return bases().stream().noneMatch(b -> Files.isDirectory(b.resolve(podUid)));
+  }
+
   /** Removes a pod's (empty) cgroup directories. */
   public void removePod(String podUid) {
-    if (mode == Mode.NONE) {
-      return;
-    }
-    List<Path> bases = mode == Mode.V2 ? List.of(root.resolve("kafkube"))
-        : List.of(root.resolve("memory").resolve("kafkube"), root.resolve("cpu").resolve("kafkube"));
-    for (Path base : bases) {
+    for (Path base : bases()) {
       Path pod = base.resolve(podUid);
       if (!Files.isDirectory(pod)) {
         continue;

@@ -43,6 +43,38 @@ public final class ContainerCgroup {
     return 0;
   }
 
+  /**
+   * Kills every process of this cgroup (SIGKILL), as a container runtime does when a container's first
+   * process ends: nothing it started outlives it. Returns when the cgroups are empty or after a few rounds.
+   */
+  public void killAll() {
+    killAll(dirs);
+  }
+
+  static void killAll(List<Path> dirs) {
+    for (int round = 0; round < 50; round++) {
+      boolean any = false;
+      for (Path d : dirs) {
+        String procs = Cgroups.read(d.resolve("cgroup.procs")).orElse("");
+        for (String s : procs.split("\\s+")) {
+          if (!s.isEmpty()) {
+            any = true;
+            ProcessHandle.of(Long.parseLong(s)).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      }
+      if (!any) {
+        return;
+      }
+      try {
+        Thread.sleep(20); // the killed processes leave their cgroup once they are reaped
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** Removes the cgroup (its processes must have ended). */
   public void remove() {
     dirs.forEach(Cgroups::rmdir);

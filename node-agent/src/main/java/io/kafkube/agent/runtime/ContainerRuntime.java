@@ -67,6 +67,14 @@ public interface ContainerRuntime extends AutoCloseable {
     throw new UnsupportedOperationException("the " + name() + " runtime cannot run commands in containers");
   }
 
+  /**
+   * Sets the terminal size of an exec started with {@code tty} (the exec protocol's resize channel);
+   * false when it could not (yet) be applied.
+   */
+  default boolean resizeTerminal(Process exec, int width, int height) {
+    return false;
+  }
+
   /** Runs a command in a running container's environment (exec probes); the exit code, or -1 on timeout. */
   int exec(String podUid, String container, List<String> command, Duration timeout);
 

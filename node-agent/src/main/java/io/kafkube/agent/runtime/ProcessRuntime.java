@@ -56,6 +56,13 @@ public final class ProcessRuntime implements ContainerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
   private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final String WRAPPER = loadWrapper();
+  /**
+   * Before an exec's command starts on its pseudo-terminal (of size 0x0 at first): up to a second for
+   * the client's first resize (kubectl sends its terminal's size at once), so the command starts with
+   * the client's size.
+   */
+  private static final String AWAIT_TERMINAL_SIZE = "n=0; while [ \"$(stty size 2>/dev/null)\" = '0 0' ] "
+      + "&& [ $n -lt 20 ]; do sleep 0.05; n=$((n+1)); done; ";
 
   private final Path podsDir;
   /** Guards {@code mountpoints.spared}: containers of several pods can end at once. */
@@ -63,6 +70,10 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final PodIpAllocator ips;
   private final String hostPath;
   private final Map<String, PodEntry> pods = new ConcurrentHashMap<>();
+  /** Removed pods whose directory, cgroups or mounts are not gone yet (guarded by itself). */
+  private final List<PodEntry> leftovers = new ArrayList<>();
+  /** The marker of a pod directory being removed. */
+  private static final String REMOVED = "removed";
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
   private final Cgroups cgroups;
@@ -172,11 +183,18 @@ public final class ProcessRuntime implements ContainerRuntime {
   private void adopt() {
     try (Stream<Path> dirs = Files.list(podsDir)) {
       for (Path podDir : dirs.toList()) {
-        Properties sb = read(podDir.resolve("sandbox.properties"));
-        if (sb == null || sb.getProperty("ip") == null) {
-          continue;
+        if (!Files.isDirectory(podDir)) {
+          continue; // mountpoints.spared
         }
         String uid = podDir.getFileName().toString();
+        Properties sb = read(podDir.resolve("sandbox.properties"));
+        if (sb == null || sb.getProperty("ip") == null || Files.exists(podDir.resolve(REMOVED))) {
+          // a removal the last agent did not finish (killed), or a sandbox it did not finish creating
+          leftovers.add(new PodEntry(uid, null, podDir));
+          LOG.info("[process-runtime] pod directory {} is a leftover of a removal: cleaning it up", uid);
+          killRecorded(podDir);
+          continue;
+        }
         PodEntry pod = new PodEntry(uid, sb.getProperty("ip"), podDir);
         Path cdir = podDir.resolve("containers");
         if (Files.isDirectory(cdir)) {
@@ -202,6 +220,38 @@ public final class ProcessRuntime implements ContainerRuntime {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + podsDir, e);
+    }
+    synchronized (leftovers) {
+      cleanLeftovers();
+    }
+    if (Files.exists(podsDir.resolve("mountpoints.spared"))) {
+      synchronized (sparedMountPoints) {
+        removeMountPointsLocked(null); // the spared mount points the last agent left: those no container uses go
+      }
+    }
+  }
+
+  /** Kills the container processes a leftover pod directory records that still run (without cgroups: no other trace). */
+  private static void killRecorded(Path podDir) {
+    Path cdir = podDir.resolve("containers");
+    if (!Files.isDirectory(cdir)) {
+      return;
+    }
+    try (Stream<Path> states = Files.walk(cdir, 3)) {
+      for (Path f : states.filter(p -> p.getFileName().toString().equals("state.properties")).toList()) {
+        Properties st = read(f);
+        if (st == null || st.getProperty("exitCode") != null || st.getProperty("pid") == null) {
+          continue;
+        }
+        ProcessHandle.of(Long.parseLong(st.getProperty("pid"))).filter(ProcessHandle::isAlive)
+            .filter(h -> sameStart(h, st.getProperty("pidStart"))).ifPresent(h -> {
+              LOG.info("[process-runtime] killing {} of the removed pod {}", h.pid(), podDir.getFileName());
+              h.descendants().forEach(ProcessHandle::destroyForcibly);
+              h.destroyForcibly();
+            });
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("cannot read the containers of {}", podDir, e);
     }
   }
 
@@ -349,7 +399,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         Path exitFile = dir.resolve("exit");
         Files.deleteIfExists(exitFile);
         ContainerCgroup cgroup = null;
-        if (spec.limits().any()) {
+        if (spec.limits().any() || cgroups.limitsPods()) {
           try {
             cgroup = cgroups.create(ref.uid(), spec.container(), spec.attempt(), spec.limits()).orElse(null);
           } catch (IOException e) {
@@ -501,6 +551,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       if (inst.cgroup.oomKills() > 0 && code != 0) {
         info = inst.info.oomKilled(finished); // as kubelet reports an OOM kill: reason OOMKilled, exit code 137
       }
+      inst.cgroup.killAll(); // what the container left running in the background ends with it
       inst.cgroup.remove();
       cgroups.removePod(pod.uid); // only empty cgroups go: a running container's stays
     }
@@ -649,6 +700,12 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (pod == null) {
       return;
     }
+    try {
+      // from here on the directory is a leftover to clean up, also for an agent that starts after this one died
+      Files.writeString(pod.dir.resolve(REMOVED), Instant.now().toString());
+    } catch (IOException e) {
+      LOG.debug("cannot mark {} removed", pod.dir, e);
+    }
     synchronized (pod) {
       for (List<Inst> list : pod.containers.values()) {
         for (Inst i : list) {
@@ -659,9 +716,43 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
       }
     }
-    cgroups.removePod(podUid);
-    removeMountPoints(pod);
-    deleteTree(pod.dir);
+    synchronized (leftovers) {
+      leftovers.add(pod);
+      cleanLeftovers();
+    }
+  }
+
+  /**
+   * Cleans up what removed pods left on the machine, level-triggered: kills what is left in their
+   * cgroups and removes those, removes the mount points their containers created, unmounts what the
+   * agent mounted for them (memory-backed emptyDirs) and only then deletes their directories. What
+   * cannot go yet (a busy mount, a cgroup whose processes are still being reaped) stays a leftover,
+   * tried again at the next removal and by the next agent on this data directory.
+   */
+  private void cleanLeftovers() {
+    for (java.util.Iterator<PodEntry> it = leftovers.iterator(); it.hasNext(); ) {
+      PodEntry pod = it.next();
+      boolean cgroupsGone = cgroups.killAndRemovePod(pod.uid);
+      removeMountPoints(pod);
+      boolean unmounted = io.kafkube.agent.volume.HostMounts.unmountUnder(pod.dir);
+      if (cgroupsGone && unmounted) {
+        deleteTree(pod.dir);
+        it.remove();
+        LOG.info("[process-runtime] removed pod {}", pod.uid);
+      } else {
+        LOG.warn("[process-runtime] pod {} is not fully removed yet (cgroups removed: {}, unmounted: {}): "
+            + "trying again later", pod.uid, cgroupsGone, unmounted);
+      }
+    }
+  }
+
+  /** The directories of removed pods that are not gone yet (tests and diagnostics). */
+  public Set<String> leftovers() {
+    synchronized (leftovers) {
+      Set<String> out = new java.util.TreeSet<>();
+      leftovers.forEach(p -> out.add(p.uid));
+      return out;
+    }
   }
 
   /**
@@ -694,8 +785,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (Files.exists(sparedFile)) {
       spared.addAll(ContainerMounts.removeCreated(sparedFile, inUse));
     }
-    Path containers = pod.dir.resolve("containers");
-    if (Files.isDirectory(containers)) {
+    Path containers = pod == null ? null : pod.dir.resolve("containers");
+    if (containers != null && Files.isDirectory(containers)) {
       try (Stream<Path> created = Files.walk(containers)) {
         created.filter(p -> p.getFileName().toString().equals("mountpoints.created"))
             .forEach(f -> spared.addAll(ContainerMounts.removeCreated(f, inUse)));
@@ -766,9 +857,9 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (tty) {
       StringBuilder quoted = new StringBuilder("exec");
       command.forEach(a -> quoted.append(" '").append(a.replace("'", "'\\''")).append('\''));
-      argv = List.of("script", "-qefc", quoted.toString(), "/dev/null");
+      argv = List.of("script", "-qefc", AWAIT_TERMINAL_SIZE + quoted, "/dev/null");
     }
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = new ProcessBuilder(entering(inst, argv));
     if (inst.workDir != null) {
       pb.directory(new File(inst.workDir));
     }
@@ -778,6 +869,65 @@ public final class ProcessRuntime implements ContainerRuntime {
       pb.environment().putIfAbsent("TERM", "xterm");
     }
     return pb.start();
+  }
+
+  /**
+   * A command run as a process of a running container: in its cgroup (its limits count it, an exec
+   * probe's fork bomb meets the pod's pids limit) and in its mount namespace (its volumes at their
+   * mount paths), as {@code runc exec} runs exec probes, hooks and {@code kubectl exec}.
+   */
+  private static List<String> entering(Inst inst, List<String> command) {
+    List<String> argv = new ArrayList<>();
+    if (inst.cgroup != null) {
+      StringBuilder join = new StringBuilder();
+      for (Path procs : inst.cgroup.procsFiles()) {
+        String q = io.kafkube.agent.volume.MountNamespaces.quote(procs.toString());
+        join.append("echo $$ > ").append(q).append(" || { echo \"kafkube: cannot join the cgroup ").append(q)
+            .append("\" >&2; exit 126; }; ");
+      }
+      argv.addAll(List.of("sh", "-c", join + "exec \"$@\"", "kafkube-exec"));
+    }
+    if (inst.ownMountNamespace && inst.handle != null) {
+      // the container's own view of the filesystem (its volumes at their mount paths)
+      argv.addAll(List.of("nsenter", "-t", Long.toString(inst.handle.pid()), "-m", "--"));
+    }
+    argv.addAll(command);
+    return argv;
+  }
+
+  /**
+   * Sets the size of an exec's pseudo-terminal (the resize channel): {@code stty -F} on the terminal
+   * of the command {@code script} started, which gets SIGWINCH as on a real terminal. False when that
+   * command has not started yet (or has no terminal): the caller tries again.
+   */
+  @Override
+  public boolean resizeTerminal(Process exec, int width, int height) {
+    for (ProcessHandle child : exec.toHandle().children().toList()) {
+      for (int fd = 0; fd <= 2; fd++) {
+        Path tty;
+        try {
+          tty = Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "fd", Integer.toString(fd)));
+        } catch (IOException | UnsupportedOperationException e) {
+          continue;
+        }
+        if (!tty.toString().startsWith("/dev/pts/")) {
+          continue;
+        }
+        try {
+          Process stty = new ProcessBuilder("stty", "-F", tty.toString(), "cols", Integer.toString(width), "rows",
+              Integer.toString(height)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+          return stty.waitFor(5, TimeUnit.SECONDS) && stty.exitValue() == 0;
+        } catch (IOException e) {
+          LOG.debug("cannot resize {}: {}", tty, e.toString());
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   @Override
@@ -799,13 +949,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (ImageCatalog.which(command.get(0), path).isEmpty()) {
       return 127;
     }
-    List<String> argv = command;
-    if (inst.ownMountNamespace && inst.handle != null) {
-      // the container's own view of the filesystem (its volumes at their mount paths)
-      argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(inst.handle.pid()), "-m", "--"));
-      argv.addAll(command);
-    }
-    ProcessBuilder pb = new ProcessBuilder(argv)
+    ProcessBuilder pb = new ProcessBuilder(entering(inst, command))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
     if (inst.workDir != null) {

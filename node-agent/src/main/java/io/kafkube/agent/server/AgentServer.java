@@ -231,7 +231,8 @@ public final class AgentServer implements AutoCloseable {
         }
         LOG.info("[agent-server] exec in {}/{}/{}: {} (pid {}, tty {}, {})", ns, pod, container, command, p.pid(), tty,
             ws.subProtocol());
-        new ExecSession(ws, p, command, threads).start(stdin, stdout, stderr && !tty);
+        ExecSession.Resizer resizer = tty ? (w, h) -> t.runtime().resizeTerminal(p, w, h) : null;
+        new ExecSession(ws, p, command, threads, resizer).start(stdin, stdout, stderr && !tty);
         ws.resume();
       });
     });

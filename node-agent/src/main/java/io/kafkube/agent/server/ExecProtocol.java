@@ -52,6 +52,26 @@ public final class ExecProtocol {
     return frame(ERROR, b, 0, b.length);
   }
 
+  /**
+   * The terminal size of a resize message ({@code {"Width":W,"Height":H}}, as client-go's
+   * {@code TerminalSize}): {@code [width, height]}, empty when the message is not one.
+   */
+  public static java.util.Optional<int[]> size(byte[] json) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      if (n == null || !n.path("Width").canConvertToInt() || !n.path("Height").canConvertToInt()
+          || !n.path("Width").isNumber() || !n.path("Height").isNumber()) {
+        return java.util.Optional.empty();
+      }
+      int w = n.get("Width").asInt();
+      int h = n.get("Height").asInt();
+      return w > 0 && h > 0 && w <= 0xffff && h <= 0xffff ? java.util.Optional.of(new int[] {w, h})
+          : java.util.Optional.empty();
+    } catch (java.io.IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The error channel's last word when the command could not run at all. */
   public static byte[] failure(String message) {
     ObjectNode s = JsonNodeFactory.instance.objectNode();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +30,24 @@ final class ExecSession {
   private final ExecutorService threads;
   private final LinkedBlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private final Resizer resizer;
+  /** The last size the client asked for; applied by one task at a time, the newest wins. */
+  private final AtomicReference<int[]> wantedSize = new AtomicReference<>();
+  private final AtomicBoolean resizing = new AtomicBoolean();
 
-  ExecSession(ServerWebSocket ws, Process process, List<String> command, ExecutorService threads) {
+  /** Applies a terminal size to the exec's pseudo-terminal; false when it cannot yet (the command has not started). */
+  @FunctionalInterface
+  interface Resizer {
+    boolean resize(int width, int height);
+  }
+
+  /** @param resizer the exec's terminal, or null without one (resize messages are then ignored) */
+  ExecSession(ServerWebSocket ws, Process process, List<String> command, ExecutorService threads, Resizer resizer) {
     this.ws = ws;
     this.process = process;
     this.command = command;
     this.threads = threads;
+    this.resizer = resizer;
   }
 
   /** Starts relaying; {@code stdinWanted}/{@code stdoutWanted}/{@code stderrWanted} as the request asked. */
@@ -80,8 +94,38 @@ final class ExecSession {
       }
     } else if (channel == ExecProtocol.CLOSE && b.length() == 2 && b.getByte(1) == ExecProtocol.STDIN) {
       stdin.offer(EOF);
+    } else if (channel == ExecProtocol.RESIZE && resizer != null) {
+      ExecProtocol.size(b.getBytes(1, b.length())).ifPresent(size -> {
+        wantedSize.set(size);
+        if (resizing.compareAndSet(false, true)) {
+          threads.execute(this::applySize);
+        }
+      });
     }
-    // RESIZE is read and not applied: the pseudo-terminal of `script` keeps its initial size
+  }
+
+  /** Applies the newest wanted size (retrying while the command is not started yet), then any newer one. */
+  private void applySize() {
+    int[] applied = null;
+    try {
+      int[] size;
+      while ((size = wantedSize.get()) != applied && !closed) {
+        for (int i = 0; i < 100 && process.isAlive(); i++) {
+          if (resizer.resize(size[0], size[1])) {
+            break;
+          }
+          Thread.sleep(20);
+        }
+        applied = size;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      resizing.set(false);
+    }
+    if (wantedSize.get() != applied && !closed && resizing.compareAndSet(false, true)) {
+      threads.execute(this::applySize);
+    }
   }
 
   private void writeStdin() {

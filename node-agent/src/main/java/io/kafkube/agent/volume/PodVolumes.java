@@ -30,6 +30,9 @@ import java.util.stream.Stream;
  * file per key or item with its mode ({@code defaultMode} 0644 by default), rewritten when the
  * source changes (kubelet's resync) and pruned of keys that went away.
  *
+ * <p>An emptyDir of {@code medium: Memory} is a tmpfs mounted on its directory ({@link HostMounts}),
+ * sized as kubelet sizes it, shared by the pod's containers.
+ *
  * <p>{@link #prepare} is idempotent: the agent calls it before every container start and on resyncs.
  */
 public final class PodVolumes {
@@ -40,17 +43,31 @@ public final class PodVolumes {
   private final ConfigSource config;
   private final TokenSource tokens;
   private final String podIP;
+  private final TmpfsMounter mounter;
+  private final List<String> warnings = new ArrayList<>();
+
+  /** Mounts a tmpfs of a size on a directory (the host's {@code mount}; tests may refuse it). */
+  @FunctionalInterface
+  public interface TmpfsMounter {
+    void mountTmpfs(Path dir, long sizeBytes) throws IOException;
+  }
 
   /**
    * @param pod        the pod (Kubernetes JSON)
    * @param volumesDir the pod's volume directory, {@code <pod dir>/volumes}
    */
   public PodVolumes(JsonNode pod, Path volumesDir, ConfigSource config, TokenSource tokens, String podIP) {
+    this(pod, volumesDir, config, tokens, podIP, HostMounts::mountTmpfs);
+  }
+
+  public PodVolumes(JsonNode pod, Path volumesDir, ConfigSource config, TokenSource tokens, String podIP,
+      TmpfsMounter mounter) {
     this.pod = pod;
     this.volumesDir = volumesDir;
     this.config = config;
     this.tokens = tokens;
     this.podIP = podIP;
+    this.mounter = mounter;
   }
 
   /** Sets up every volume of the pod; the host directory (or file) of each, by volume name. */
@@ -71,6 +88,9 @@ public final class PodVolumes {
       Path dir = volumesDir.resolve(name);
       Files.createDirectories(dir);
       if (v.has("emptyDir")) {
+        if (v.get("emptyDir").path("medium").asText("").equals("Memory")) {
+          memoryMedium(name, v.get("emptyDir"), dir);
+        }
         return dir;
       }
       Map<String, FileContent> files = new TreeMap<>();
@@ -106,6 +126,67 @@ public final class PodVolumes {
     } catch (IOException e) {
       throw new VolumeException(name, e.getMessage());
     }
+  }
+
+  /**
+   * An emptyDir of {@code medium: Memory}: a tmpfs on the volume's directory, of kubelet's size (see
+   * {@link #memoryMediumSize}); where it cannot be mounted the directory stays on disk and
+   * {@link #warnings()} says so (the agent makes it a Warning event).
+   */
+  private void memoryMedium(String name, JsonNode emptyDir, Path dir) {
+    long size = memoryMediumSize(pod, emptyDir, machineMemory());
+    try {
+      mounter.mountTmpfs(dir, size);
+    } catch (IOException e) {
+      warnings.add("emptyDir volume \"" + name + "\" with medium Memory is a directory on disk: cannot mount a tmpfs "
+          + "on this node: " + e.getMessage());
+    }
+  }
+
+  /**
+   * kubelet's size of a memory-backed emptyDir ({@code calculateEmptyDirMemorySize}): the node's memory,
+   * lowered to the pod's memory limit (when every container has one: their sum, or the largest init
+   * container's if that is more) and then to the volume's {@code sizeLimit}, each only if it is smaller
+   * and above zero.
+   */
+  static long memoryMediumSize(JsonNode pod, JsonNode emptyDir, long nodeMemory) {
+    long size = nodeMemory;
+    long podLimit = podMemoryLimit(pod.path("spec"));
+    if (podLimit > 0 && podLimit <= size) {
+      size = podLimit;
+    }
+    if (emptyDir.hasNonNull("sizeLimit")) {
+      long limit = Quantity.parse(emptyDir.get("sizeLimit").asText()).value();
+      if (limit > 0 && limit <= size) {
+        size = limit;
+      }
+    }
+    return size;
+  }
+
+  /** The pod's memory limit as its cgroup would get it; 0 when some container has none (unlimited). */
+  private static long podMemoryLimit(JsonNode spec) {
+    long sum = 0;
+    for (JsonNode c : spec.path("containers")) {
+      JsonNode l = c.path("resources").path("limits").path("memory");
+      if (l.isMissingNode() || l.isNull()) {
+        return 0;
+      }
+      sum += Quantity.parse(l.asText()).value();
+    }
+    for (JsonNode c : spec.path("initContainers")) {
+      JsonNode l = c.path("resources").path("limits").path("memory");
+      if (l.isMissingNode() || l.isNull()) {
+        return 0;
+      }
+      sum = Math.max(sum, Quantity.parse(l.asText()).value());
+    }
+    return sum;
+  }
+
+  /** What {@link #prepare} could not do as asked but worked around (each a Warning event for the pod). */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   private static String firstOtherThanName(JsonNode v) {

@@ -75,6 +75,82 @@ class ProcessIsolationTest {
   }
 
   @Test
+  void aMemoryEmptyDirIsOneTmpfsOfItsSizeLimitSharedByThePodsContainers() throws Exception {
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
+    rt.sandbox(pod);
+    com.fasterxml.jackson.databind.JsonNode spec = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        {"metadata": {"name": "p", "namespace": "default", "uid": "%s"},
+         "spec": {"volumes": [{"name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "16Mi"}}],
+                  "containers": [{"name": "a", "volumeMounts": [{"name": "cache", "mountPath": "/tmp/kafkube-cache"}]},
+                                 {"name": "b", "volumeMounts": [{"name": "cache", "mountPath": "/tmp/kafkube-cache"}]}]}}
+        """.formatted(pod.uid()));
+    io.kafkube.agent.volume.PodVolumes volumes = new io.kafkube.agent.volume.PodVolumes(spec,
+        rt.volumesDir(pod.uid()).orElseThrow(), io.kafkube.agent.env.ConfigSource.empty(),
+        io.kafkube.agent.volume.TokenSource.none("not needed"), "127.3.0.1");
+    Map<String, Path> vols = volumes.prepare();
+    assertThat(volumes.warnings()).isEmpty();
+    Path hostDir = vols.get("cache");
+    assertThat(volumes.prepare()).as("prepare again (a resync): still one mount").isEqualTo(vols);
+    assertThat(io.kafkube.agent.volume.HostMounts.under(hostDir)).hasSize(1);
+    List<VolumeMount> mounts = io.kafkube.agent.volume.PodVolumes.mounts(spec.path("spec").path("containers").get(0),
+        vols);
+    rt.start(pod, new StartSpec("a", 0, "busybox", List.of("sh", "-c",
+        "grep ' /tmp/kafkube-cache ' /proc/mounts; echo from-a > /tmp/kafkube-cache/note; sleep 300"),
+        List.of(), Map.of(), null, mounts, Limits.NONE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(hostDir.resolve("note")));
+    String mountLine = rt.logs(pod.uid(), "a", false).orElseThrow();
+    assertThat(mountLine).as("the container sees a tmpfs of the sizeLimit").startsWith("kafkube-emptydir "
+        + "/tmp/kafkube-cache tmpfs ").contains("size=16384k");
+    rt.start(pod, new StartSpec("b", 0, "busybox", List.of("sh", "-c", "cat /tmp/kafkube-cache/note; sleep 300"),
+        List.of(), Map.of(), null, mounts, Limits.NONE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> rt.logs(pod.uid(), "b", false).orElse("").equals("from-a\n"));
+
+    rt.stop(pod.uid(), "a", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.stop(pod.uid(), "b", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    rt.removePod(pod.uid());
+    assertThat(io.kafkube.agent.volume.HostMounts.under(hostDir)).as("unmounted with the pod").isEmpty();
+    assertThat(Files.exists(dir.resolve("pods").resolve(pod.uid()))).isFalse();
+  }
+
+  @Test
+  void aPodRemovalTheAgentDidNotFinishIsCompletedByTheNextRuntimeOnTheDataDirectory() throws Exception {
+    Cgroups cg = Cgroups.detect();
+    Assumptions.assumeTrue(cg.mode() != Cgroups.Mode.NONE, "no writable cgroups here: " + cg.unavailableReason());
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    ProcessRuntime first = new ProcessRuntime(dir, "127.3.0.0/16", cg, true);
+    first.sandbox(pod);
+    Path volume = first.volumesDir(pod.uid()).orElseThrow().resolve("cache");
+    Files.createDirectories(volume);
+    io.kafkube.agent.volume.HostMounts.mountTmpfs(volume, 1 << 20);
+    String base = "/tmp/kafkube-mnt-" + UUID.randomUUID();
+    first.start(pod, new StartSpec("c", 0, "busybox", List.of("sh", "-c", "sleep 300 & exec sleep 300"), List.of(),
+        Map.of(), null, List.of(new VolumeMount("cache", volume.toString(), base + "/cache", false)),
+        new Limits(64L << 20, 0)));
+    await().atMost(Duration.ofSeconds(20)).until(() -> first.exec(pod.uid(), "c",
+        List.of("test", "-d", base + "/cache"), Duration.ofSeconds(5)) == 0);
+    long pid = first.pid(pod.uid(), "c").orElseThrow();
+    Path podDir = dir.resolve("pods").resolve(pod.uid());
+    // the agent dies (kill -9) in the middle of removing the pod: marked removed, its container killed, nothing else
+    first.close();
+    Files.writeString(podDir.resolve("removed"), "");
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertThat(Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid())).exists();
+    assertThat(Path.of(base)).as("the mount point the container needed").exists();
+    assertThat(io.kafkube.agent.volume.HostMounts.under(volume)).isNotEmpty();
+
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, true);
+    assertThat(rt.pods()).as("not adopted").doesNotContain(pod.uid());
+    assertThat(rt.leftovers()).isEmpty();
+    assertThat(io.kafkube.agent.volume.HostMounts.under(podDir)).as("unmounted").isEmpty();
+    assertThat(Path.of("/sys/fs/cgroup/memory/kafkube", pod.uid())).as("the stray was killed, the cgroup removed")
+        .doesNotExist();
+    assertThat(Path.of(base)).as("the mount point is removed").doesNotExist();
+    assertThat(podDir).doesNotExist();
+  }
+
+  @Test
   void aMountPointAnotherContainerUsesIsNotRemovedWhenOnePodEnds() throws Exception {
     Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
     rt = new ProcessRuntime(dir, "127.3.0.0/16", Cgroups.disabled("not needed"), true);
@@ -126,6 +202,78 @@ class ProcessIsolationTest {
     ContainerInstance hog = latest("hog");
     assertThat(hog.reason()).isEqualTo("OOMKilled");
     assertThat(hog.exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void thePodsPidsLimitCapsAForkLoopAndItsStraysEndWithTheContainer() throws Exception {
+    Cgroups cg = Cgroups.detect().withPodMaxPids(20);
+    Assumptions.assumeTrue(cg.limitsPods(), "no pids cgroup controller here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, false);
+    Path started = dir.resolve("started");
+    // a subshell tries to start 50 sleeps in the background, recording each; the shell dies at the first fork
+    // that fails, and the container's shell goes on
+    rt.start(pod, new StartSpec("forker", 0, "busybox", List.of("sh", "-c",
+        "(i=0; while [ $i -lt 50 ]; do i=$((i+1)); sleep 300 & echo $! >> " + started + "; done); "
+            + "echo loop ended; exec sleep 300"),
+        List.of(), Map.of(), null, List.of(), Limits.NONE));
+    await().atMost(Duration.ofSeconds(30)).until(() -> rt.logs(pod.uid(), "forker", false).orElse("")
+        .contains("loop ended"));
+    List<Long> sleeps = Files.readAllLines(started).stream().map(String::trim).map(Long::parseLong).toList();
+    assertThat(sleeps).as("the loop could not start 50 processes").hasSizeBetween(1, 19);
+    assertThat(rt.logs(pod.uid(), "forker", false).orElseThrow()).containsIgnoringCase("fork");
+    if (cg.mode() == Cgroups.Mode.V1) {
+      Path podCg = Path.of("/sys/fs/cgroup/pids/kafkube", pod.uid());
+      assertThat(Files.readString(podCg.resolve("pids.max")).trim()).isEqualTo("20");
+      assertThat(Long.parseLong(Files.readString(podCg.resolve("pids.current")).trim())).isLessThanOrEqualTo(20);
+      // (v1 counts a refused fork in the cgroup of the process that forked)
+      assertThat(Files.readString(podCg.resolve("forker-0/pids.events")).trim()).as("forks were refused")
+          .matches("max [1-9]\\d*");
+    }
+    // an exec (probe, hook) joins the container's cgroup: it meets the same limit
+    assertThat(rt.exec(pod.uid(), "forker", List.of("sh", "-c", "sleep 0 & sleep 0 & wait"), Duration.ofSeconds(10)))
+        .as("no room for more processes in the pod").isNotZero();
+    assertThat(sleeps).allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive)).contains(true));
+
+    rt.stop(pod.uid(), "forker", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sleeps.stream()
+        .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))).as("no stray outlives it").isEmpty());
+    rt.removePod(pod.uid());
+    assertThat(Files.exists(Path.of("/sys/fs/cgroup/pids/kafkube", pod.uid()))).as("cgroups removed").isFalse();
+    assertThat(rt.leftovers()).isEmpty();
+  }
+
+  @Test
+  void execProbesAndHooksRunInTheContainersCgroupAndMountNamespace() throws Exception {
+    Cgroups cg = Cgroups.detect();
+    Assumptions.assumeTrue(cg.mode() != Cgroups.Mode.NONE, "no writable cgroups here: " + cg.unavailableReason());
+    Assumptions.assumeTrue(MountNamespaces.available(), "mount namespaces (unshare -m) are not available here");
+    rt = new ProcessRuntime(dir, "127.3.0.0/16", cg, true);
+    Path vol = Files.createDirectories(dir.resolve("src/v"));
+    Files.writeString(vol.resolve("f"), "x");
+    String base = "/tmp/kafkube-mnt-" + UUID.randomUUID();
+    rt.start(pod, new StartSpec("c", 0, "busybox", List.of("sleep", "300"), List.of(), Map.of(), null,
+        List.of(new VolumeMount("v", vol.toString(), base + "/v", true)), new Limits(64L << 20, 0)));
+    String inCgroup = "grep -q '/kafkube/" + pod.uid() + "/c-0$' /proc/self/cgroup && test -f " + base + "/v/f";
+    await().atMost(Duration.ofSeconds(20)).until(() -> rt.exec(pod.uid(), "c", List.of("sh", "-c", inCgroup),
+        Duration.ofSeconds(5)) == 0);
+    com.fasterxml.jackson.databind.JsonNode container = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "{\"name\": \"c\"}");
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      io.kafkube.agent.probe.Prober.ProbeRunner runner = new io.kafkube.agent.probe.Prober(timer, pool)
+          .runner(rt, pod.uid(), "c", container, "127.3.0.1");
+      com.fasterxml.jackson.databind.JsonNode handler = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+          .set("exec", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().set("command",
+              new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(List.of("sh", "-c", inCgroup))));
+      assertThat(runner.run(handler, Duration.ofSeconds(10))).as("an exec probe or hook (the same handler)").isTrue();
+      Process exec = rt.startExec(pod.uid(), "c", List.of("sh", "-c", inCgroup), false);
+      assertThat(exec.waitFor()).as("kubectl exec").isZero();
+    } finally {
+      timer.shutdownNow();
+      pool.shutdownNow();
+    }
+    rt.stop(pod.uid(), "c", Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
   }
 
   @Test

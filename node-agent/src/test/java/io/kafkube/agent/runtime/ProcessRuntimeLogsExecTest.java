@@ -75,6 +75,19 @@ class ProcessRuntimeLogsExecTest {
     assertThat(new String(tty.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("/dev/pts/");
     assertThat(tty.waitFor()).isZero();
 
+    // the resize channel: the command starts with the client's terminal size, and sees it change
+    Process sized = rt.startExec(POD.uid(), "c", List.of("sh", "-c", "stty size; read x; stty size"), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rt.resizeTerminal(sized, 123, 45));
+    var reader = new java.io.BufferedReader(new java.io.InputStreamReader(sized.getInputStream(),
+        StandardCharsets.UTF_8));
+    assertThat(reader.readLine()).isEqualTo("45 123");
+    assertThat(rt.resizeTerminal(sized, 200, 50)).isTrue();
+    sized.getOutputStream().write("\n".getBytes(StandardCharsets.UTF_8));
+    sized.getOutputStream().flush();
+    String rest = new String(sized.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(rest.lines().map(String::strip).filter(l -> !l.isEmpty())).containsExactly("50 200");
+    assertThat(sized.waitFor()).isZero();
+
     assertThatThrownBy(() -> rt.startExec(POD.uid(), "nope", List.of("ls"), false))
         .isInstanceOf(IllegalStateException.class);
   }

@@ -196,4 +196,41 @@ class PodVolumesTest {
     assertThatThrownBy(() -> PodVolumes.mounts(unknownVolume.path("spec").path("containers").get(0), Map.of()))
         .isInstanceOf(VolumeException.class).hasMessageContaining("no volume \"x\"");
   }
+
+  @Test
+  void aMemoryEmptyDirIsSizedAsKubeletSizesIt() throws Exception {
+    long node = 8L << 30;
+    JsonNode noLimits = pod("[]", "{\"name\": \"c\"}");
+    assertThat(PodVolumes.memoryMediumSize(noLimits, M.readTree("{\"medium\": \"Memory\"}"), node))
+        .as("the node's memory").isEqualTo(node);
+    assertThat(PodVolumes.memoryMediumSize(noLimits, M.readTree("{\"medium\": \"Memory\", \"sizeLimit\": \"64Mi\"}"),
+        node)).isEqualTo(64L << 20);
+    assertThat(PodVolumes.memoryMediumSize(noLimits, M.readTree("{\"medium\": \"Memory\", \"sizeLimit\": \"64Gi\"}"),
+        node)).as("never more than the node has").isEqualTo(node);
+    JsonNode limited = pod("[]", """
+        {"name": "a", "resources": {"limits": {"memory": "100Mi"}}},
+        {"name": "b", "resources": {"limits": {"memory": "28Mi"}}}""");
+    assertThat(PodVolumes.memoryMediumSize(limited, M.readTree("{\"medium\": \"Memory\"}"), node))
+        .as("the pod's memory limit").isEqualTo(128L << 20);
+    assertThat(PodVolumes.memoryMediumSize(limited, M.readTree("{\"medium\": \"Memory\", \"sizeLimit\": \"1Gi\"}"),
+        node)).as("a sizeLimit above the pod's limit does not raise it").isEqualTo(128L << 20);
+  }
+
+  @Test
+  void aMemoryEmptyDirThatCannotBeMountedIsADirectoryWithAWarning() throws Exception {
+    JsonNode pod = pod("[{\"name\": \"cache\", \"emptyDir\": {\"medium\": \"Memory\", \"sizeLimit\": \"1Mi\"}}]",
+        "{\"name\": \"c\"}");
+    List<Long> asked = new java.util.ArrayList<>();
+    // the node refuses the mount as an unprivileged agent's would
+    PodVolumes v = new PodVolumes(pod, dir.resolve("volumes"), config, TokenSource.none("none"), "127.2.0.5",
+        (d, size) -> {
+          asked.add(size);
+          throw new java.io.IOException("mount: only root can use \"--types\" option");
+        });
+    Map<String, Path> vols = v.prepare();
+    assertThat(asked).containsExactly(1L << 20);
+    assertThat(vols.get("cache")).isDirectory();
+    assertThat(v.warnings()).singleElement().asString().contains("emptyDir volume \"cache\" with medium Memory is a "
+        + "directory on disk").contains("only root");
+  }
 }
