@@ -3,11 +3,6 @@ package io.kafkube.load;
 import io.kafkube.agent.AgentConfig;
 import io.kafkube.agent.AgentHost;
 import io.kafkube.kafka.embedded.EmbeddedKafka;
-import io.kafkube.registry.client.CachedSchemaRegistryClient;
-import io.kafkube.registry.serde.AvroSerde;
-import io.kafkube.registry.serde.AvroSerializer;
-import io.kafkube.registry.server.RegistryConfig;
-import io.kafkube.registry.server.SchemaRegistryServer;
 import io.kafkube.scheduler.SchedulerConfig;
 import io.kafkube.scheduler.SchedulerService;
 import io.kafkube.schemas.avro.KafkubeSchemas;
@@ -19,10 +14,7 @@ import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;
-import io.kafkube.schemas.topic.KafkubeTopics;
-import io.kafkube.schemas.topic.TopicAdmin;
 import io.kafkube.schemas.topic.TopicCatalog;
-import io.kafkube.store.SharedObjectRules;
 import io.kafkube.store.StoreConfig;
 import io.kafkube.store.StoreService;
 import io.kafkube.store.client.CommandClient;
@@ -43,7 +35,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -97,6 +88,16 @@ public final class NodeAgentBenchmark {
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--warmup-pods" -> warmup = Integer.parseInt(args[++i]);
+        case "--store-commit-ms" -> {
+          long ms = Long.parseLong(args[++i]);
+          java.util.function.UnaryOperator<StoreConfig> before = storeTune;
+          storeTune = c -> before.apply(c).withCommitInterval(ms, c.pollMs());
+        }
+        case "--store-threads" -> {
+          int n = Integer.parseInt(args[++i]);
+          java.util.function.UnaryOperator<StoreConfig> before = storeTune;
+          storeTune = c -> before.apply(c).withThreads(n);
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -317,37 +318,31 @@ public final class NodeAgentBenchmark {
   }
 
   /** Broker, registry, store (and scheduler) in this JVM on fresh data. */
+  /** The store's settings a run asks for (its defaults unless told otherwise). */
+  private static java.util.function.UnaryOperator<StoreConfig> storeTune = c -> c;
+
   private static final class Cluster implements AutoCloseable {
+    final BenchCluster bench;
     final EmbeddedKafka kafka;
-    final SchemaRegistryServer registry;
     final TopicCatalog topics;
-    final StoreService store;
     final SchedulerService scheduler;
     final Path dir;
 
     Cluster(int partitions, boolean withScheduler) throws Exception {
+      bench = new BenchCluster(partitions, storeTune);
+      kafka = bench.kafka;
+      topics = bench.topics;
       dir = Files.createTempDirectory("kafkube-agent-bench-");
-      kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start();
-      registry = SchemaRegistryServer.startAndWait(
-          RegistryConfig.builder(kafka.bootstrapServers(), "kafkube._schemas").port(0).build(), Duration.ofSeconds(60));
-      CachedSchemaRegistryClient rc = new CachedSchemaRegistryClient(registry.url());
-      topics = KafkubeTopics.catalog(KafkubeTopics.DEFAULT_PREFIX, partitions, s -> AvroSerde.generic(rc, s, false));
-      try (Admin admin = Admin.create(kafka.clientProperties())) {
-        TopicAdmin.ensureCreated(admin, topics.all(), (short) 1);
-      }
-      store = StoreService.start(StoreConfig.defaults().withBootstrapServers(kafka.bootstrapServers())
-              .withRegistryUrl(registry.url()).withPartitions(partitions).withStateDir(dir.resolve("store")),
-          topics, AvroSerializer.generic(rc, false), new SharedObjectRules(), Duration.ofMinutes(2));
       try (CommandClient client = new CommandClient(kafka.bootstrapServers(), topics, -1)) {
         StoreService.bootstrapNamespaces(client, Duration.ofSeconds(60));
       }
       scheduler = withScheduler ? SchedulerService.start(SchedulerConfig.defaults()
-          .withBootstrapServers(kafka.bootstrapServers()).withRegistryUrl(registry.url()).withPartitions(partitions)
+          .withBootstrapServers(kafka.bootstrapServers()).withRegistryUrl(bench.registry.url()).withPartitions(partitions)
           .withStateDir(dir.resolve("scheduler")), topics, Duration.ofMinutes(2)) : null;
     }
 
     AgentConfig.Builder agentConfig(String name, int simulate) {
-      return AgentConfig.defaults().toBuilder().bootstrapServers(kafka.bootstrapServers()).registryUrl(registry.url())
+      return AgentConfig.defaults().toBuilder().bootstrapServers(kafka.bootstrapServers()).registryUrl(bench.registry.url())
           .partitions(topics.partitions()).nodeName(name).simulate(simulate).dataDir(dir.resolve("agent"))
           .syncPeriod(Duration.ofSeconds(5));
     }
@@ -357,9 +352,7 @@ public final class NodeAgentBenchmark {
       if (scheduler != null) {
         scheduler.close();
       }
-      store.close();
-      registry.close();
-      kafka.closeAndDelete();
+      bench.close();
     }
   }
 }
