@@ -237,6 +237,10 @@ public final class ResourceHandlers {
     GenericRecord obj = d.record();
     identify(ri, obj);
     if (ri.subresource() == Subresource.STATUS) {
+      GenericRecord cur = view.get(ri.key());
+      if (cur != null) {
+        FieldManagers.recordUpdate(ri.type(), cur, obj, FieldManagers.manager(ctx), Subresource.STATUS.path(), clock);
+      }
       writes.send(ctx, writes.command(Op.UPDATE_STATUS, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
           .onSuccess(reply -> answer(ctx, reply, d.warnings()))
           .onFailure(ctx::fail);
@@ -272,9 +276,8 @@ public final class ResourceHandlers {
       JsonNode patched = applyPatch(type, Json.object(cur), patch, KafkubeSchemas.kind(ri.type()), ri);
       Bodies.Decoded d = Bodies.toRecord(patched, List.of(), ri.type(), fv);
       identify(ri, d.record());
-      if (op == Op.UPDATE) {
-        FieldManagers.recordUpdate(ri.type(), cur, d.record(), manager, null, clock);
-      }
+      FieldManagers.recordUpdate(ri.type(), cur, d.record(), manager,
+          op == Op.UPDATE ? null : Subresource.STATUS.path(), clock);
       return d;
     }, (cur, d) -> writes.command(op, ri.key(), user(ctx)).object(d.record()).dryRun(dryRun))
         .onSuccess(r -> answer(ctx, r.reply(), r.warnings()))
@@ -374,6 +377,10 @@ public final class ResourceHandlers {
   }
 
   void patchScale(RoutingContext ctx) {
+    if (ServerSideApply.CONTENT_TYPE.equals(Params.contentType(ctx))) {
+      apply.apply(ctx, body(ctx));
+      return;
+    }
     RequestInfo ri = info(ctx);
     PatchType type = PatchType.of(Params.contentType(ctx));
     JsonNode patch = PatchType.parse(body(ctx));
