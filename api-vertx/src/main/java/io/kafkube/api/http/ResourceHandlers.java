@@ -103,15 +103,8 @@ public final class ResourceHandlers {
     Tables.Include include = Params.include(ctx);
     String atRv = Params.string(ctx, "resourceVersion");
     TimeTravel.Match match = TimeTravel.match(Params.string(ctx, "resourceVersionMatch"), atRv);
-    if (match == TimeTravel.Match.EXACT) {
-      ctx.vertx().executeBlocking(() -> {
-        List<ObjectNode> items = new ArrayList<>();
-        for (GenericRecord r : timeTravel.listAt(ri.type(), ri.namespace(), filter, atRv)) {
-          items.add(Json.object(r));
-        }
-        return Json.buffer(table ? tables.table(ri.type().kind(), items, include, atRv, null, null)
-            : Json.list(ri.type(), items, Map.of("resourceVersion", atRv)));
-      }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
+    if (match == TimeTravel.Match.EXACT || cont != null && cont.exact()) {
+      listAt(ctx, ri, filter, limit, cont, table, include, atRv);
       return;
     }
     readPoint(ctx)
@@ -140,6 +133,38 @@ public final class ResourceHandlers {
         }, false))
         .onSuccess(b -> respond(ctx, 200, b, List.of()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A LIST at a past point ({@code resourceVersionMatch=Exact}, or the continuation of one: its token
+   * carries the point), rebuilt from history by {@link TimeTravel}, paginated like any LIST.
+   */
+  private void listAt(RoutingContext ctx, RequestInfo ri, WatchFilter filter, Long limit, ContinueToken cont,
+      boolean table, Tables.Include include, String atRv) {
+    if (cont != null && atRv != null && !atRv.equals("0")) {
+      throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+    }
+    String rv = cont != null ? cont.resourceVersion() : atRv;
+    int max = limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE));
+    ctx.vertx().executeBlocking(() -> {
+      TimeTravel.Page page = timeTravel.listAt(ri.type(), ri.namespace(), filter, rv,
+          cont == null ? null : cont.lastKey(), max);
+      String next = page.lastKey() == null ? null : ContinueToken.exact(rv, page.lastKey()).encode();
+      Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
+          ? page.remaining() : null;
+      List<ObjectNode> items = new ArrayList<>(page.items().size());
+      for (GenericRecord r : page.items()) {
+        items.add(Json.object(r));
+      }
+      if (table) {
+        return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
+      }
+      Map<String, Object> md = new LinkedHashMap<>();
+      md.put("resourceVersion", rv);
+      md.put("continue", next);
+      md.put("remainingItemCount", remaining);
+      return Json.buffer(Json.list(ri.type(), items, md));
+    }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
   }
 
   void watch(RoutingContext ctx) {
