@@ -7,6 +7,7 @@ import io.kafkube.api.allocation.ServiceAllocator;
 import io.kafkube.api.allocation.ServiceRanges;
 import io.kafkube.api.audit.AuditEndpoint;
 import io.kafkube.api.audit.AuditHandler;
+import io.kafkube.api.audit.AuditPolicy;
 import io.kafkube.api.audit.AuditSink;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.history.TimeTravel;
@@ -106,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void startAll(ApiConfig config, TopicCatalog topics, Duration timeout) throws Exception {
+    AuditPolicy policy = auditPolicy(config); // a bad policy file stops the start before anything runs
     Path dataDir = config.dataDir().toAbsolutePath();
     ClusterCertificates certs = ClusterCertificates.loadOrCreate(dataDir.resolve("pki"));
     caCert = certs.caCertPath();
@@ -143,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
             new PodProxy(vertx, view, certs.caCertPath(), certs.kubeletClientCertPath(), certs.kubeletClientKeyPath()),
             new AuditEndpoint(config.bootstrapServers(), topics)),
         new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view), metrics,
-        new AuditHandler(audit));
+        new AuditHandler(audit, policy));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -158,6 +160,20 @@ public final class ApiServer implements AutoCloseable {
     }
     kubeconfig = Kubeconfig.write(dataDir.resolve("kubeconfig"), url, certs.caPem(), adminToken);
     LOG.info("[api] serving {}{}; kubeconfig {}", url, insecureUrl == null ? "" : " and " + insecureUrl, kubeconfig);
+  }
+
+  /** The audit policy of the configuration's file; none: every request at level Metadata. */
+  static AuditPolicy auditPolicy(ApiConfig config) throws java.io.IOException {
+    if (config.auditPolicy() == null) {
+      return AuditPolicy.METADATA_FOR_ALL;
+    }
+    try {
+      AuditPolicy p = AuditPolicy.load(config.auditPolicy());
+      LOG.info("[api] audit policy {}: {} rules", config.auditPolicy(), p.rules().size());
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid audit policy " + config.auditPolicy() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -603,6 +603,7 @@ public final class ResourceHandlers {
     for (String w : warnings) {
       r.headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
+    AuditHandler.response(ctx, body);
     r.end(body);
   }
 
