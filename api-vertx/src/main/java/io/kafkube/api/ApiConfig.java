@@ -121,6 +121,10 @@ public record ApiConfig(
       case "insecure-port" -> c.withPorts(c.securePort, Integer.parseInt(value));
       case "watch-window" -> c.withWatchWindow(Integer.parseInt(value));
       case "audit-policy-file" -> c.withAuditPolicy(Path.of(value));
+      case "allocation-repair-interval-seconds" -> c.withAllocationRepair(
+          Duration.ofSeconds(Long.parseLong(value)), c.allocationRepairGrace);
+      case "allocation-repair-grace-seconds" -> c.withAllocationRepair(c.allocationRepairInterval,
+          Duration.ofSeconds(Long.parseLong(value)));
       case "bind-address" -> new ApiConfig(c.bootstrapServers, c.registryUrl, c.prefix, value, c.securePort,
           c.insecurePort, c.dataDir, c.watchWindow, c.bookmarkInterval, c.requestTimeout, c.auditPolicy,
           c.allocationRepairInterval, c.allocationRepairGrace);

@@ -3,6 +3,7 @@ package io.kafkube.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.admission.Admission;
 import io.kafkube.api.admission.SystemPriorityClasses;
+import io.kafkube.api.allocation.AllocationRepair;
 import io.kafkube.api.allocation.ServiceAllocator;
 import io.kafkube.api.allocation.ServiceRanges;
 import io.kafkube.api.audit.AuditEndpoint;
@@ -82,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
   private String adminToken;
   private Path caCert;
   private StateView view;
+  private AllocationRepair repair;
 
   private ApiServer() {}
 
@@ -133,10 +135,14 @@ public final class ApiServer implements AutoCloseable {
     metrics.bindAudit(audit::sent, audit::dropped, audit::failed);
     ViewRbacSource rbac = new ViewRbacSource(view);
     RbacAuthorizer authorizer = new RbacAuthorizer(rbac);
+    ServiceAllocator allocator = new ServiceAllocator(client, ServiceRanges.DEFAULT);
+    repair = new AllocationRepair(config.bootstrapServers(), topics, view, allocator, config.allocationRepairGrace(),
+        clock).start(config.allocationRepairInterval());
+    running.push(repair);
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout(),
             new RbacGuard(new Escalation(authorizer, rbac), view.registry())),
         new Tables(clock), config.bookmarkInterval(),
-        new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
+        new Admission(view, allocator),
         new TimeTravel(config.bootstrapServers(), topics));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
@@ -256,6 +262,11 @@ public final class ApiServer implements AutoCloseable {
   /** The server's materialized view (for tests and metrics). */
   public StateView view() {
     return view;
+  }
+
+  /** The repair loop of ClusterIP and NodePort claims (for tests). */
+  public AllocationRepair allocationRepair() {
+    return repair;
   }
 
   @Override
