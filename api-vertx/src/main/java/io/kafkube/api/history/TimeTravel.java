@@ -37,18 +37,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * beginning) cannot rebuild a state: 410 Expired; a point beyond what was written: 504 Too large,
  * as kube-apiserver answers. Blocking: call it on a worker.
  *
- * <p>Rebuilt states are kept (a bounded LRU of {@link #DEFAULT_KEPT} by resource and point): the pages
+ * <p>Rebuilt states are kept (an LRU of {@link #DEFAULT_KEPT} by resource and point, at most
+ * {@link #MAX_KEPT_OBJECTS} objects in all): the pages
  * of a paginated LIST ({@code limit}/{@code continue}) are slices of one kept state, and a point later
  * than a kept one is rebuilt from it by reading only the history between the two.
  */
 public final class TimeTravel {
   /** Rebuilt states kept by default. */
   public static final int DEFAULT_KEPT = 16;
+  /** At most this many objects in all kept states together (the newest state is kept whatever its size). */
+  static final long MAX_KEPT_OBJECTS = 100_000;
   private final String bootstrapServers;
   private final TopicCatalog topics;
   private final Deserializer<GenericRecord> changes;
   /** Rebuilt states by resource and point, least recently used first. */
   private final LinkedHashMap<String, Snapshot> cache;
+  private final int kept;
+  private long keptObjects;
   private final AtomicLong scans = new AtomicLong();
   private final AtomicLong recordsRead = new AtomicLong();
 
@@ -61,12 +66,29 @@ public final class TimeTravel {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.changes = topics.history().valueSerde().deserializer();
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
-        return size() > kept;
+    this.kept = kept;
+    this.cache = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** Puts a rebuilt state, then drops the least recently used ones beyond the count and object bounds. */
+  private void keep(String id, Snapshot s) {
+    synchronized (cache) {
+      Snapshot old = cache.put(id, s);
+      keptObjects += s.objects().size() - (old == null ? 0 : old.objects().size());
+      var it = cache.entrySet().iterator();
+      while (it.hasNext() && (cache.size() > kept || keptObjects > MAX_KEPT_OBJECTS && cache.size() > 1)) {
+        Snapshot gone = it.next().getValue();
+        if (gone == s) {
+          if (cache.size() > kept) {
+            it.remove();
+            keptObjects -= gone.objects().size();
+          }
+          continue;
+        }
+        it.remove();
+        keptObjects -= gone.objects().size();
       }
-    };
+    }
   }
 
   /** {@code resourceVersionMatch} of a LIST. */
@@ -281,9 +303,7 @@ public final class TimeTravel {
         }
       }
       Snapshot built = scan(c, type.keyPrefix(), parts, base, stop, point);
-      synchronized (cache) {
-        cache.put(id, built);
-      }
+      keep(id, built);
       return built;
     }
   }
