@@ -3,10 +3,12 @@ package io.kafkube.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.admission.Admission;
 import io.kafkube.api.admission.SystemPriorityClasses;
+import io.kafkube.api.allocation.AllocationRepair;
 import io.kafkube.api.allocation.ServiceAllocator;
 import io.kafkube.api.allocation.ServiceRanges;
 import io.kafkube.api.audit.AuditEndpoint;
 import io.kafkube.api.audit.AuditHandler;
+import io.kafkube.api.audit.AuditPolicy;
 import io.kafkube.api.audit.AuditSink;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.history.TimeTravel;
@@ -81,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
   private String adminToken;
   private Path caCert;
   private StateView view;
+  private AllocationRepair repair;
 
   private ApiServer() {}
 
@@ -106,6 +109,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void startAll(ApiConfig config, TopicCatalog topics, Duration timeout) throws Exception {
+    AuditPolicy policy = auditPolicy(config); // a bad policy file stops the start before anything runs
     Path dataDir = config.dataDir().toAbsolutePath();
     ClusterCertificates certs = ClusterCertificates.loadOrCreate(dataDir.resolve("pki"));
     caCert = certs.caCertPath();
@@ -131,10 +135,14 @@ public final class ApiServer implements AutoCloseable {
     metrics.bindAudit(audit::sent, audit::dropped, audit::failed);
     ViewRbacSource rbac = new ViewRbacSource(view);
     RbacAuthorizer authorizer = new RbacAuthorizer(rbac);
+    ServiceAllocator allocator = new ServiceAllocator(client, ServiceRanges.DEFAULT);
+    repair = new AllocationRepair(config.bootstrapServers(), topics, view, allocator, config.allocationRepairGrace(),
+        clock).start(config.allocationRepairInterval());
+    running.push(repair);
     ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout(),
             new RbacGuard(new Escalation(authorizer, rbac), view.registry())),
         new Tables(clock), config.bookmarkInterval(),
-        new Admission(view, new ServiceAllocator(client, ServiceRanges.DEFAULT)),
+        new Admission(view, allocator),
         new TimeTravel(config.bootstrapServers(), topics));
     Router router = ApiRouter.create(vertx, view, new Discovery(ResourceRegistry.kubernetes()),
         new OpenApiV3(ResourceRegistry.kubernetes()),
@@ -143,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
             new PodProxy(vertx, view, certs.caCertPath(), certs.kubeletClientCertPath(), certs.kubeletClientKeyPath()),
             new AuditEndpoint(config.bootstrapServers(), topics)),
         new Authenticator(tokens, saTokens, view), new AuthorizationHandler(authorizer, view), metrics,
-        new AuditHandler(audit));
+        new AuditHandler(audit, policy));
 
     HttpServerOptions tls = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.securePort())
         .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -158,6 +166,20 @@ public final class ApiServer implements AutoCloseable {
     }
     kubeconfig = Kubeconfig.write(dataDir.resolve("kubeconfig"), url, certs.caPem(), adminToken);
     LOG.info("[api] serving {}{}; kubeconfig {}", url, insecureUrl == null ? "" : " and " + insecureUrl, kubeconfig);
+  }
+
+  /** The audit policy of the configuration's file; none: every request at level Metadata. */
+  static AuditPolicy auditPolicy(ApiConfig config) throws java.io.IOException {
+    if (config.auditPolicy() == null) {
+      return AuditPolicy.METADATA_FOR_ALL;
+    }
+    try {
+      AuditPolicy p = AuditPolicy.load(config.auditPolicy());
+      LOG.info("[api] audit policy {}: {} rules", config.auditPolicy(), p.rules().size());
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid audit policy " + config.auditPolicy() + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -240,6 +262,11 @@ public final class ApiServer implements AutoCloseable {
   /** The server's materialized view (for tests and metrics). */
   public StateView view() {
     return view;
+  }
+
+  /** The repair loop of ClusterIP and NodePort claims (for tests). */
+  public AllocationRepair allocationRepair() {
+    return repair;
   }
 
   @Override

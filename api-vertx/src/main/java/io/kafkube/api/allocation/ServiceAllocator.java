@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The claim happens before the Service's own command, and is given back when that command fails
  * ({@link Claim#finish}). What it does not cover: an API server that dies between the claim and the
- * Service's command leaves the key claimed (kube-apiserver repairs such leaks with a periodic repair
- * loop, which kafkube does not have yet).
+ * Service's command leaves the key claimed: {@link AllocationRepair} finds such claims and releases
+ * them after a grace period, as kube-apiserver's repair loops do.
  */
 public final class ServiceAllocator {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceAllocator.class);
@@ -207,6 +207,16 @@ public final class ServiceAllocator {
       keys.add(PORT_KEYS + n);
     }
     return releaseAll(owner, keys);
+  }
+
+  /** Claims one allocation key for {@code owner}: true if it got it, false if the key is taken (repair). */
+  CompletableFuture<Boolean> claimKey(String owner, String key) {
+    return take(new Claim(owner), key);
+  }
+
+  /** Releases one allocation key if it still names {@code owner} (repair). */
+  CompletableFuture<ReplyView> releaseKey(String owner, String key) {
+    return releaseOne(owner, key);
   }
 
   private CompletableFuture<String> claimRandomIp(Claim claim) {

@@ -29,11 +29,26 @@ public final class FieldManager {
 
   private final Shape shape;
   private final String apiVersion;
+  /** Whether this manager is the status subresource's: it owns {@code status} and nothing else. */
+  private final boolean statusOnly;
 
   /** @param shape the shape of the kind's objects; {@code apiVersion} the version written through */
   public FieldManager(Shape shape, String apiVersion) {
+    this(shape, apiVersion, false);
+  }
+
+  private FieldManager(Shape shape, String apiVersion, boolean statusOnly) {
     this.shape = shape;
     this.apiVersion = apiVersion;
+    this.statusOnly = statusOnly;
+  }
+
+  /**
+   * The field manager of the {@code status} subresource: applies and updates see only {@code status}
+   * (kube's status strategies reset everything else), and everything else of the live object is kept.
+   */
+  public FieldManager forStatus() {
+    return new FieldManager(shape, apiVersion, true);
   }
 
   /** The object an apply produces and the managed fields it should carry. */
@@ -48,12 +63,25 @@ public final class FieldManager {
    */
   public Applied apply(ObjectNode live, List<ManagedEntry> managed, ObjectNode config, String manager,
       boolean force, Instant now) {
+    return apply(live, managed, config, manager, force, now, null);
+  }
+
+  /**
+   * {@link #apply(ObjectNode, List, ObjectNode, String, boolean, Instant)} through {@code subresource}
+   * (null for the main resource): the applier's entry is recorded with it, as kube-apiserver's are
+   * ({@code kubectl} with subresource {@code status} is another manager than {@code kubectl}).
+   */
+  public Applied apply(ObjectNode live, List<ManagedEntry> managed, ObjectNode config, String manager,
+      boolean force, Instant now, String subresource) {
+    if (statusOnly && live == null) {
+      throw new IllegalArgumentException("the status of an object that does not exist cannot be applied");
+    }
     if (live != null && managed.isEmpty()) {
       managed = update(null, live, List.of(), BEFORE_FIRST_APPLY, null, now);
     }
-    ObjectNode liveS = live == null ? PathElement.MAPPER.createObjectNode() : strip(live);
-    ObjectNode cfgS = strip(config);
-    ManagedEntry me = new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, null, FieldSet.EMPTY);
+    ObjectNode liveS = live == null ? PathElement.MAPPER.createObjectNode() : scoped(live);
+    ObjectNode cfgS = scoped(config);
+    ManagedEntry me = new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, subresource, FieldSet.EMPTY);
     ManagedEntry previous = find(managed, me);
     FieldSet last = previous == null ? FieldSet.EMPTY : previous.fields();
     FieldSet mine = Structured.fieldsOf(cfgS, shape);
@@ -95,7 +123,8 @@ public final class FieldManager {
       out.add(same ? previous : me.withFields(mine));
     }
     out.sort(ManagedEntry.ORDER);
-    ObjectNode object = restore((ObjectNode) merged, live != null ? live : config, live == null);
+    ObjectNode object = statusOnly ? withStatusOf(live, merged)
+        : restore((ObjectNode) merged, live != null ? live : config, live == null);
     return new Applied(object, List.copyOf(out), !cmp.isSame());
   }
 
@@ -108,7 +137,7 @@ public final class FieldManager {
   public List<ManagedEntry> update(ObjectNode before, ObjectNode after, List<ManagedEntry> managed, String manager,
       String subresource, Instant now) {
     Structured.Comparison cmp = Structured.compare(
-        before == null ? PathElement.MAPPER.createObjectNode() : strip(before), strip(after), shape);
+        before == null ? PathElement.MAPPER.createObjectNode() : scoped(before), scoped(after), shape);
     ManagedEntry me = new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, now, subresource, FieldSet.EMPTY);
     ManagedEntry previous = find(managed, me);
     FieldSet changed = cmp.changed();
@@ -128,6 +157,30 @@ public final class FieldManager {
     }
     out.sort(ManagedEntry.ORDER);
     return List.copyOf(out);
+  }
+
+  /** What this manager can own of {@code obj}: {@link #strip} for the main resource, the status for status. */
+  private ObjectNode scoped(ObjectNode obj) {
+    if (!statusOnly) {
+      return strip(obj);
+    }
+    ObjectNode c = PathElement.MAPPER.createObjectNode();
+    if (obj.hasNonNull("status")) {
+      c.set("status", obj.get("status").deepCopy());
+    }
+    return c;
+  }
+
+  /** {@code live} with the status of {@code merged} (none if merged has none). */
+  private static ObjectNode withStatusOf(ObjectNode live, JsonNode merged) {
+    ObjectNode out = live.deepCopy();
+    JsonNode status = merged.get("status");
+    if (status == null || status.isNull()) {
+      out.remove("status");
+    } else {
+      out.set("status", status.deepCopy());
+    }
+    return out;
   }
 
   /** The object without what no manager owns: apiVersion, kind, status and server-set metadata. */

@@ -92,7 +92,9 @@ public final class AuditSink implements AutoCloseable {
           }
           RequestRecord r = p.record();
           RequestLog.log(r);
-          send(r);
+          if (r.audited()) {
+            send(r);
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -1,8 +1,12 @@
 package io.kafkube.api.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.api.proto.ProtobufBodies;
+import io.kafkube.schemas.json.KubeJson;
+import io.kafkube.schemas.resource.ResourceType;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +18,15 @@ import java.util.List;
  */
 public record RequestRecord(String auditId, String username, List<String> groups, String verb, String requestUri,
     String apiGroup, String apiVersion, String resource, String subresource, String namespace, String name,
-    int code, Instant received, Instant completed, List<String> sourceIps, String userAgent) {
+    int code, Instant received, Instant completed, List<String> sourceIps, String userAgent,
+    AuditPolicy.Level level, Bodies bodies) {
+  /**
+   * What a Request or RequestResponse level records besides the metadata: the request body as sent
+   * (with its Content-Type, and the kind it was sent for, to decode protobuf) and the response body;
+   * turned into JSON only when the event is made, off the event loop.
+   */
+  public record Bodies(byte[] request, String contentType, ResourceType type, byte[] response) {}
+
   static final ObjectMapper M = new ObjectMapper();
   /** kube's audit timestamps: RFC 3339 with microseconds, UTC. */
   static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
@@ -23,23 +35,41 @@ public record RequestRecord(String auditId, String username, List<String> groups
   public RequestRecord {
     groups = groups == null ? List.of() : List.copyOf(groups);
     sourceIps = sourceIps == null ? List.of() : List.copyOf(sourceIps);
+    level = level == null ? AuditPolicy.Level.Metadata : level;
+  }
+
+  /** A request recorded at level Metadata. */
+  public RequestRecord(String auditId, String username, List<String> groups, String verb, String requestUri,
+      String apiGroup, String apiVersion, String resource, String subresource, String namespace, String name,
+      int code, Instant received, Instant completed, List<String> sourceIps, String userAgent) {
+    this(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource, namespace, name,
+        code, received, completed, sourceIps, userAgent, AuditPolicy.Level.Metadata, null);
   }
 
   public RequestRecord withName(String n) {
     return new RequestRecord(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource,
-        namespace, n, code, received, completed, sourceIps, userAgent);
+        namespace, n, code, received, completed, sourceIps, userAgent, level, bodies);
+  }
+
+  /** Whether this request becomes an audit event (level None: only its request log line). */
+  public boolean audited() {
+    return level != AuditPolicy.Level.None;
   }
 
   public long latencyMillis() {
     return java.time.Duration.between(received, completed).toMillis();
   }
 
-  /** The {@code audit.k8s.io/v1} Event at level Metadata, stage ResponseComplete. */
+  /**
+   * The {@code audit.k8s.io/v1} Event at stage ResponseComplete, at the record's level: Request adds
+   * {@code requestObject}, RequestResponse also {@code responseObject} (bodies that are not JSON, YAML
+   * or Kubernetes protobuf are left out, as kube leaves out what it cannot convert).
+   */
   public ObjectNode toEvent() {
     ObjectNode e = M.createObjectNode();
     e.put("kind", "Event");
     e.put("apiVersion", "audit.k8s.io/v1");
-    e.put("level", "Metadata");
+    e.put("level", level.name());
     e.put("auditID", auditId);
     e.put("stage", "ResponseComplete");
     e.put("requestURI", requestUri);
@@ -74,11 +104,36 @@ public record RequestRecord(String auditId, String username, List<String> groups
         ref.put("subresource", subresource);
       }
     }
+    if (bodies != null && level.atLeast(AuditPolicy.Level.Request) && bodies.request() != null
+        && bodies.request().length > 0) {
+      JsonNode request = json(bodies.request(), bodies.contentType(), bodies.type());
+      if (request != null) {
+        e.set("requestObject", request);
+      }
+    }
+    if (bodies != null && level.atLeast(AuditPolicy.Level.RequestResponse) && bodies.response() != null
+        && bodies.response().length > 0) {
+      JsonNode response = json(bodies.response(), "application/json", null);
+      if (response != null) {
+        e.set("responseObject", response);
+      }
+    }
     ObjectNode status = e.putObject("responseStatus");
     status.putObject("metadata");
     status.put("code", code);
     e.put("requestReceivedTimestamp", MICROS.format(received));
     e.put("stageTimestamp", MICROS.format(completed));
     return e;
+  }
+
+  private static JsonNode json(byte[] body, String contentType, ResourceType type) {
+    try {
+      if (contentType != null && contentType.startsWith(ProtobufBodies.CONTENT_TYPE)) {
+        return type == null ? null : ProtobufBodies.decode(body, type).json();
+      }
+      return KubeJson.parse(body).json();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

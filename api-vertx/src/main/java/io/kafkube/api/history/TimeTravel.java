@@ -9,6 +9,10 @@ import io.kafkube.schemas.status.Statuses;
 import io.kafkube.schemas.topic.TopicCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.NavigableMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,16 +36,59 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * changes in revision order). History that no longer starts at offset 0 (retention removed its
  * beginning) cannot rebuild a state: 410 Expired; a point beyond what was written: 504 Too large,
  * as kube-apiserver answers. Blocking: call it on a worker.
+ *
+ * <p>Rebuilt states are kept (an LRU of {@link #DEFAULT_KEPT} by resource and point, at most
+ * {@link #MAX_KEPT_OBJECTS} objects in all): the pages
+ * of a paginated LIST ({@code limit}/{@code continue}) are slices of one kept state, and a point later
+ * than a kept one is rebuilt from it by reading only the history between the two.
  */
 public final class TimeTravel {
+  /** Rebuilt states kept by default. */
+  public static final int DEFAULT_KEPT = 16;
+  /** At most this many objects in all kept states together (the newest state is kept whatever its size). */
+  static final long MAX_KEPT_OBJECTS = 100_000;
   private final String bootstrapServers;
   private final TopicCatalog topics;
   private final Deserializer<GenericRecord> changes;
+  /** Rebuilt states by resource and point, least recently used first. */
+  private final LinkedHashMap<String, Snapshot> cache;
+  private final int kept;
+  private long keptObjects;
+  private final AtomicLong scans = new AtomicLong();
+  private final AtomicLong recordsRead = new AtomicLong();
 
   public TimeTravel(String bootstrapServers, TopicCatalog topics) {
+    this(bootstrapServers, topics, DEFAULT_KEPT);
+  }
+
+  /** @param kept how many rebuilt states to keep (a page of a LIST at a past point is served from one) */
+  public TimeTravel(String bootstrapServers, TopicCatalog topics, int kept) {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.changes = topics.history().valueSerde().deserializer();
+    this.kept = kept;
+    this.cache = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** Puts a rebuilt state, then drops the least recently used ones beyond the count and object bounds. */
+  private void keep(String id, Snapshot s) {
+    synchronized (cache) {
+      Snapshot old = cache.put(id, s);
+      keptObjects += s.objects().size() - (old == null ? 0 : old.objects().size());
+      var it = cache.entrySet().iterator();
+      while (it.hasNext() && (cache.size() > kept || keptObjects > MAX_KEPT_OBJECTS && cache.size() > 1)) {
+        Snapshot gone = it.next().getValue();
+        if (gone == s) {
+          if (cache.size() > kept) {
+            it.remove();
+            keptObjects -= gone.objects().size();
+          }
+          continue;
+        }
+        it.remove();
+        keptObjects -= gone.objects().size();
+      }
+    }
   }
 
   /** {@code resourceVersionMatch} of a LIST. */
@@ -90,18 +137,73 @@ public final class TimeTravel {
     }
   }
 
+  /** One page of a LIST at a past point: the objects, the key to continue after (null: last page), how many follow. */
+  public record Page(List<GenericRecord> items, String lastKey, long remaining) {}
+
   /**
    * The objects of {@code type} (in {@code namespace}, or all when null) passing {@code filter} at
-   * resourceVersion {@code rv}, in key order.
+   * resourceVersion {@code rv}, in key order: after {@code afterKey} (null: from the first) and at
+   * most {@code limit} of them (0: all).
    */
+  public Page listAt(ResourceType type, String namespace, Predicate<GenericRecord> filter, String rv,
+      String afterKey, int limit) {
+    Snapshot s = snapshot(type, Point.parse(rv, topics.history().partitions()), rv);
+    String prefix = type.keyPrefix() + (namespace != null && type.namespaced() ? namespace + "/" : "");
+    NavigableMap<String, GenericRecord> from = afterKey == null ? s.objects().tailMap(prefix, true)
+        : s.objects().tailMap(afterKey, false);
+    List<GenericRecord> out = new ArrayList<>();
+    String last = null;
+    long remaining = 0;
+    for (Map.Entry<String, GenericRecord> e : from.entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        break;
+      }
+      if (!filter.test(e.getValue())) {
+        continue;
+      }
+      if (limit > 0 && out.size() >= limit) {
+        remaining++;
+        continue;
+      }
+      out.add(e.getValue());
+      last = e.getKey();
+    }
+    return new Page(out, remaining > 0 ? last : null, remaining);
+  }
+
+  /** The objects of {@code type} passing {@code filter} at {@code rv}, all of them. */
   public List<GenericRecord> listAt(ResourceType type, String namespace, Predicate<GenericRecord> filter, String rv) {
-    int partitions = topics.history().partitions();
-    Position position = null;
-    long revision = -1;
-    if (Position.isPosition(rv)) {
-      position = Position.decode(rv, partitions)
-          .orElseThrow(() -> ApiException.badRequest("invalid resource version: " + rv));
-    } else {
+    return listAt(type, namespace, filter, rv, null, 0).items();
+  }
+
+  /** How many rebuilt states are kept. */
+  public int cachedSnapshots() {
+    synchronized (cache) {
+      return cache.size();
+    }
+  }
+
+  /** How many scans of history were made (a page served from a kept state makes none). */
+  public long scans() {
+    return scans.get();
+  }
+
+  /** How many history records the scans read. */
+  public long recordsRead() {
+    return recordsRead.get();
+  }
+
+  /**
+   * A point in history: a list resourceVersion (per partition, the first offset not included) or an
+   * object revision (every change with a revision up to it).
+   */
+  private record Point(Position position, long revision) {
+    static Point parse(String rv, int partitions) {
+      if (Position.isPosition(rv)) {
+        return new Point(Position.decode(rv, partitions)
+            .orElseThrow(() -> ApiException.badRequest("invalid resource version: " + rv)), -1);
+      }
+      long revision;
       try {
         revision = Long.parseLong(rv);
       } catch (NumberFormatException e) {
@@ -110,8 +212,50 @@ public final class TimeTravel {
       if (revision < 0) {
         throw ApiException.badRequest("invalid resource version: " + rv);
       }
+      return new Point(null, revision);
     }
-    String prefix = type.keyPrefix() + (namespace != null && type.namespaced() ? namespace + "/" : "");
+
+    String id() {
+      return position != null ? position.encode() : Long.toString(revision);
+    }
+  }
+
+  /**
+   * The objects of one resource (every namespace) at one point; {@code end} per partition the first
+   * history offset not read into it; {@code maxRevision} the newest change it holds.
+   */
+  private record Snapshot(String prefix, NavigableMap<String, GenericRecord> objects, long[] end,
+      long maxRevision) {
+    /** Whether the state at {@code p} is this one plus later changes only. */
+    boolean precedes(Point p) {
+      if (p.position() == null) {
+        return maxRevision <= p.revision();
+      }
+      for (int i = 0; i < end.length; i++) {
+        if (end[i] > p.position().offset(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    long read() {
+      long n = 0;
+      for (long e : end) {
+        n += e;
+      }
+      return n;
+    }
+  }
+
+  /**
+   * The state of {@code type} at {@code point}: a kept one, else rebuilt from history starting at the
+   * furthest kept state of the same resource that precedes it (or at the beginning), so that the
+   * pages of one LIST and LISTs at later points do not read history from the start again.
+   */
+  private Snapshot snapshot(ResourceType type, Point point, String rv) {
+    int partitions = topics.history().partitions();
+    String id = type.keyPrefix() + "@" + point.id();
     List<TopicPartition> parts = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       parts.add(new TopicPartition(topics.history().name(), p));
@@ -119,68 +263,98 @@ public final class TimeTravel {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(), new StringDeserializer(),
         new ByteArrayDeserializer())) {
       Map<TopicPartition, Long> begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
-      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
-      long[] stop = new long[partitions];
+      Map<TopicPartition, Long> end = null;
       for (TopicPartition tp : parts) {
-        long e = end.get(tp);
-        stop[tp.partition()] = position == null ? e : position.offset(tp.partition());
-        if (position != null && position.offset(tp.partition()) > e) {
-          throw tooLarge(rv, endPosition(end, partitions));
-        }
         if (begin.get(tp) > 0) {
+          end = end == null ? c.endOffsets(parts, Duration.ofSeconds(30)) : end;
           throw new ApiException(Statuses.status(410, "Expired", "too old resource version: " + rv + " ("
               + endPosition(end, partitions) + "): history from offset " + begin.get(tp) + " of partition "
               + tp.partition() + " on only", null, null, null, List.of()));
         }
       }
-      if (position == null) {
+      Snapshot kept;
+      Snapshot base = null;
+      synchronized (cache) {
+        kept = cache.get(id);
+        if (kept == null) {
+          for (Snapshot s : cache.values()) {
+            if (s.prefix().equals(type.keyPrefix()) && s.precedes(point) && (base == null || s.read() > base.read())) {
+              base = s;
+            }
+          }
+        }
+      }
+      if (kept != null) {
+        return kept;
+      }
+      end = c.endOffsets(parts, Duration.ofSeconds(30));
+      long[] stop = new long[partitions];
+      for (TopicPartition tp : parts) {
+        long e = end.get(tp);
+        stop[tp.partition()] = point.position() == null ? e : point.position().offset(tp.partition());
+        if (point.position() != null && point.position().offset(tp.partition()) > e) {
+          throw tooLarge(rv, endPosition(end, partitions));
+        }
+      }
+      if (point.position() == null) {
         long newest = newestRevision(c, parts, end, partitions);
-        if (revision > newest) {
+        if (point.revision() > newest) {
           throw tooLarge(rv, Long.toString(newest));
         }
       }
-      TreeMap<String, GenericRecord> state = new TreeMap<>();
-      List<TopicPartition> reading = new ArrayList<>();
-      for (TopicPartition tp : parts) {
-        if (stop[tp.partition()] > 0) {
-          reading.add(tp);
-        }
-      }
-      c.assign(reading);
-      c.seekToBeginning(reading);
-      while (!reading.isEmpty()) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          int p = r.partition();
-          if (r.offset() >= stop[p] || r.key() == null || r.value() == null || KeyValues.isRawKey(r.key())
-              || !r.key().startsWith(prefix)) {
-            continue;
-          }
-          GenericRecord change = changes.deserialize(r.topic(), r.value());
-          long rev = ((Number) change.get("revision")).longValue();
-          if (position == null && rev > revision) {
-            stop[p] = r.offset(); // later changes of this partition are all newer
-            continue;
-          }
-          GenericRecord after = (GenericRecord) change.get("after");
-          if (after == null) {
-            state.remove(r.key());
-          } else {
-            state.put(r.key(), after);
-          }
-        }
-        reading.removeIf(tp -> c.position(tp) >= stop[tp.partition()]);
-        if (!reading.isEmpty()) {
-          c.pause(c.assignment().stream().filter(tp -> !reading.contains(tp)).toList());
-        }
-      }
-      List<GenericRecord> out = new ArrayList<>();
-      for (GenericRecord obj : state.values()) {
-        if (filter.test(obj)) {
-          out.add(obj);
-        }
-      }
-      return out;
+      Snapshot built = scan(c, type.keyPrefix(), parts, base, stop, point);
+      keep(id, built);
+      return built;
     }
+  }
+
+  /** Reads history from {@code base}'s end (or the beginning) up to {@code stop} into a new state. */
+  private Snapshot scan(KafkaConsumer<String, byte[]> c, String prefix, List<TopicPartition> parts, Snapshot base,
+      long[] stop, Point point) {
+    scans.incrementAndGet();
+    TreeMap<String, GenericRecord> state = base == null ? new TreeMap<>() : new TreeMap<>(base.objects());
+    long maxRevision = base == null ? -1 : base.maxRevision();
+    List<TopicPartition> reading = new ArrayList<>();
+    for (TopicPartition tp : parts) {
+      long from = base == null ? 0 : base.end()[tp.partition()];
+      if (stop[tp.partition()] > from) {
+        reading.add(tp);
+      } else {
+        stop[tp.partition()] = Math.max(stop[tp.partition()], from);
+      }
+    }
+    c.assign(reading);
+    for (TopicPartition tp : reading) {
+      c.seek(tp, base == null ? 0 : base.end()[tp.partition()]);
+    }
+    while (!reading.isEmpty()) {
+      for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+        int p = r.partition();
+        recordsRead.incrementAndGet();
+        if (r.offset() >= stop[p] || r.key() == null || r.value() == null || KeyValues.isRawKey(r.key())
+            || !r.key().startsWith(prefix)) {
+          continue;
+        }
+        GenericRecord change = changes.deserialize(r.topic(), r.value());
+        long rev = ((Number) change.get("revision")).longValue();
+        if (point.position() == null && rev > point.revision()) {
+          stop[p] = r.offset(); // later changes of this partition are all newer
+          continue;
+        }
+        maxRevision = Math.max(maxRevision, rev);
+        GenericRecord after = (GenericRecord) change.get("after");
+        if (after == null) {
+          state.remove(r.key());
+        } else {
+          state.put(r.key(), after);
+        }
+      }
+      reading.removeIf(tp -> c.position(tp) >= stop[tp.partition()]);
+      if (!reading.isEmpty()) {
+        c.pause(c.assignment().stream().filter(tp -> !reading.contains(tp)).toList());
+      }
+    }
+    return new Snapshot(prefix, Collections.unmodifiableNavigableMap(state), stop.clone(), maxRevision);
   }
 
   /** The revision of the newest command: the last offset of any commands partition, as a revision. */

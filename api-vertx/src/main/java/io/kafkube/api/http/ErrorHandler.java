@@ -29,8 +29,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
     if (code == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kafkube\"");
     }
-    ctx.response().setStatusCode(code).putHeader("Content-Type", Json.CONTENT_TYPE)
-        .end(Json.buffer(Json.status(status)));
+    io.vertx.core.buffer.Buffer body = Json.buffer(Json.status(status));
+    io.kafkube.api.audit.AuditHandler.response(ctx, body);
+    ctx.response().setStatusCode(code).putHeader("Content-Type", Json.CONTENT_TYPE).end(body);
   }
 
   private static GenericRecord statusOf(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import io.kafkube.api.apply.FieldManager;
 import io.kafkube.api.apply.ManagedEntry;
 import io.kafkube.api.apply.ManagedFieldsRecords;
 import io.kafkube.api.apply.Shape;
+import io.kafkube.api.discovery.Subresource;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
@@ -25,12 +26,23 @@ import org.apache.avro.generic.GenericRecord;
 final class FieldManagers {
   static final int MAX_MANAGER_LENGTH = 128;
   private static final Map<ResourceType, FieldManager> BY_TYPE = new ConcurrentHashMap<>();
+  private static final Map<ResourceType, FieldManager> STATUS_BY_TYPE = new ConcurrentHashMap<>();
 
   private FieldManagers() {}
 
   static FieldManager of(ResourceType type) {
     return BY_TYPE.computeIfAbsent(type,
         t -> new FieldManager(Shape.root(KafkubeSchemas.kind(t)), t.apiVersion()));
+  }
+
+  /** The field manager of the {@code status} subresource of {@code type}'s objects. */
+  static FieldManager ofStatus(ResourceType type) {
+    return STATUS_BY_TYPE.computeIfAbsent(type, t -> of(t).forStatus());
+  }
+
+  /** The field manager that writes through {@code subresource} (null: the main resource). */
+  static FieldManager of(ResourceType type, String subresource) {
+    return Subresource.STATUS.path().equals(subresource) ? ofStatus(type) : of(type);
   }
 
   /**
@@ -71,7 +83,7 @@ final class FieldManagers {
       throw new ApiException(Statuses.invalid(type, name, List.of(new Cause("FieldValueInvalid",
           "Invalid value: " + e.getMessage().substring(colon + 2), e.getMessage().substring(0, colon)))));
     }
-    List<ManagedEntry> next = of(type).update(before == null ? null : Json.object(before), Json.object(after),
+    List<ManagedEntry> next = of(type, subresource).update(before == null ? null : Json.object(before), Json.object(after),
         managed, manager, subresource, clock.instant());
     ManagedFieldsRecords.write(after, next);
   }

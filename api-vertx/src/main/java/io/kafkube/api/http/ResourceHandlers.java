@@ -103,15 +103,8 @@ public final class ResourceHandlers {
     Tables.Include include = Params.include(ctx);
     String atRv = Params.string(ctx, "resourceVersion");
     TimeTravel.Match match = TimeTravel.match(Params.string(ctx, "resourceVersionMatch"), atRv);
-    if (match == TimeTravel.Match.EXACT) {
-      ctx.vertx().executeBlocking(() -> {
-        List<ObjectNode> items = new ArrayList<>();
-        for (GenericRecord r : timeTravel.listAt(ri.type(), ri.namespace(), filter, atRv)) {
-          items.add(Json.object(r));
-        }
-        return Json.buffer(table ? tables.table(ri.type().kind(), items, include, atRv, null, null)
-            : Json.list(ri.type(), items, Map.of("resourceVersion", atRv)));
-      }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
+    if (match == TimeTravel.Match.EXACT || cont != null && cont.exact()) {
+      listAt(ctx, ri, filter, limit, cont, table, include, atRv);
       return;
     }
     readPoint(ctx)
@@ -140,6 +133,38 @@ public final class ResourceHandlers {
         }, false))
         .onSuccess(b -> respond(ctx, 200, b, List.of()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A LIST at a past point ({@code resourceVersionMatch=Exact}, or the continuation of one: its token
+   * carries the point), rebuilt from history by {@link TimeTravel}, paginated like any LIST.
+   */
+  private void listAt(RoutingContext ctx, RequestInfo ri, WatchFilter filter, Long limit, ContinueToken cont,
+      boolean table, Tables.Include include, String atRv) {
+    if (cont != null && atRv != null && !atRv.equals("0")) {
+      throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+    }
+    String rv = cont != null ? cont.resourceVersion() : atRv;
+    int max = limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE));
+    ctx.vertx().executeBlocking(() -> {
+      TimeTravel.Page page = timeTravel.listAt(ri.type(), ri.namespace(), filter, rv,
+          cont == null ? null : cont.lastKey(), max);
+      String next = page.lastKey() == null ? null : ContinueToken.exact(rv, page.lastKey()).encode();
+      Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
+          ? page.remaining() : null;
+      List<ObjectNode> items = new ArrayList<>(page.items().size());
+      for (GenericRecord r : page.items()) {
+        items.add(Json.object(r));
+      }
+      if (table) {
+        return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
+      }
+      Map<String, Object> md = new LinkedHashMap<>();
+      md.put("resourceVersion", rv);
+      md.put("continue", next);
+      md.put("remainingItemCount", remaining);
+      return Json.buffer(Json.list(ri.type(), items, md));
+    }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
   }
 
   void watch(RoutingContext ctx) {
@@ -237,6 +262,10 @@ public final class ResourceHandlers {
     GenericRecord obj = d.record();
     identify(ri, obj);
     if (ri.subresource() == Subresource.STATUS) {
+      GenericRecord cur = view.get(ri.key());
+      if (cur != null) {
+        FieldManagers.recordUpdate(ri.type(), cur, obj, FieldManagers.manager(ctx), Subresource.STATUS.path(), clock);
+      }
       writes.send(ctx, writes.command(Op.UPDATE_STATUS, ri.key(), user(ctx)).object(obj).dryRun(dryRun))
           .onSuccess(reply -> answer(ctx, reply, d.warnings()))
           .onFailure(ctx::fail);
@@ -272,9 +301,8 @@ public final class ResourceHandlers {
       JsonNode patched = applyPatch(type, Json.object(cur), patch, KafkubeSchemas.kind(ri.type()), ri);
       Bodies.Decoded d = Bodies.toRecord(patched, List.of(), ri.type(), fv);
       identify(ri, d.record());
-      if (op == Op.UPDATE) {
-        FieldManagers.recordUpdate(ri.type(), cur, d.record(), manager, null, clock);
-      }
+      FieldManagers.recordUpdate(ri.type(), cur, d.record(), manager,
+          op == Op.UPDATE ? null : Subresource.STATUS.path(), clock);
       return d;
     }, (cur, d) -> writes.command(op, ri.key(), user(ctx)).object(d.record()).dryRun(dryRun))
         .onSuccess(r -> answer(ctx, r.reply(), r.warnings()))
@@ -374,6 +402,10 @@ public final class ResourceHandlers {
   }
 
   void patchScale(RoutingContext ctx) {
+    if (ServerSideApply.CONTENT_TYPE.equals(Params.contentType(ctx))) {
+      apply.apply(ctx, body(ctx));
+      return;
+    }
     RequestInfo ri = info(ctx);
     PatchType type = PatchType.of(Params.contentType(ctx));
     JsonNode patch = PatchType.parse(body(ctx));
@@ -571,6 +603,7 @@ public final class ResourceHandlers {
     for (String w : warnings) {
       r.headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
+    AuditHandler.response(ctx, body);
     r.end(body);
   }
 

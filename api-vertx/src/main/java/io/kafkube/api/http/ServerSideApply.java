@@ -7,6 +7,8 @@ import io.kafkube.api.apply.ApplyConflictException;
 import io.kafkube.api.apply.FieldManager;
 import io.kafkube.api.apply.ManagedEntry;
 import io.kafkube.api.apply.ManagedFieldsRecords;
+import io.kafkube.api.allocation.ServiceAllocator;
+import io.kafkube.api.discovery.Subresource;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
 import io.kafkube.schemas.json.FieldProblem;
@@ -27,6 +29,9 @@ import org.apache.avro.generic.GenericRecord;
  * then the apply creates, with the namespace admission of a create) and sent as CREATE, or as UPDATE
  * with the current resourceVersion; a store Conflict (or AlreadyExists) starts again from the
  * fresh object. Field conflicts with other managers are kube-apiserver's 409 unless {@code force=true}.
+ * Through {@code status} the applier owns fields of {@code status} only (sent as UPDATE_STATUS);
+ * through {@code scale} it owns the parent's {@code spec.replicas}; either way its managedFields entry
+ * names the subresource, and a missing object is 404 (a subresource apply never creates).
  */
 final class ServerSideApply {
   static final String CONTENT_TYPE = "application/apply-patch+yaml";
@@ -45,7 +50,11 @@ final class ServerSideApply {
   }
 
   private record Request(RequestInfo ri, ObjectNode config, List<FieldProblem> problems, String manager,
-      boolean force, FieldValidation validation, boolean dryRun) {}
+      boolean force, FieldValidation validation, boolean dryRun) {
+    Subresource subresource() {
+      return ri.subresource();
+    }
+  }
 
   void apply(RoutingContext ctx, byte[] body) {
     RequestInfo ri = ResourceHandlers.info(ctx);
@@ -61,18 +70,18 @@ final class ServerSideApply {
     boolean force = Params.bool(ctx, "force");
     FieldValidation fv = FieldValidation.parse(Params.string(ctx, "fieldValidation"));
     boolean dryRun = Params.dryRun(ctx);
-    if (ri.subresource() != null) {
-      throw ApiException.of(415, "UnsupportedMediaType", "server-side apply to the " + ri.subresource().path()
-          + " subresource is not supported by this server");
-    }
     Bodies.Parsed parsed = Bodies.parse(body, "application/yaml", ri.type());
-    ObjectNode config = checked(ri, parsed.json());
-    resolve(ctx, new Request(ri, config, parsed.problems(), manager, force, fv, dryRun), 1)
+    boolean scale = ri.subresource() == Subresource.SCALE;
+    ObjectNode config = scale ? scaleConfig(ri, parsed.json()) : checked(ri, parsed.json());
+    List<FieldProblem> problems = scale ? List.of() : parsed.problems();
+    resolve(ctx, new Request(ri, config, problems, manager, force, fv, dryRun), 1)
         .onSuccess(r -> {
-          if (r.reply().success()) {
-            ResourceHandlers.respond(ctx, r.reply().code(), Json.object(r.reply().object()), r.warnings());
-          } else {
+          if (!r.reply().success()) {
             ctx.fail(new ApiException(r.reply().status()));
+          } else if (scale) {
+            ResourceHandlers.respond(ctx, 200, Scales.toScale(r.reply().object()), r.warnings());
+          } else {
+            ResourceHandlers.respond(ctx, r.reply().code(), Json.object(r.reply().object()), r.warnings());
           }
         })
         .onFailure(ctx::fail);
@@ -94,6 +103,11 @@ final class ServerSideApply {
       throw ApiException.badRequest("Incorrect kind specified in apply patch. Specified patch kind: " + kind
           + ", expected: " + ri.type().kind());
     }
+    checkMetadata(ri, config);
+    return config;
+  }
+
+  private static void checkMetadata(RequestInfo ri, ObjectNode config) {
     JsonNode md = config.path("metadata");
     if (md.has("managedFields") && !md.get("managedFields").isNull()) {
       throw ApiException.badRequest("metadata.managedFields must be nil");
@@ -103,6 +117,37 @@ final class ServerSideApply {
       throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
           + ri.name() + ")");
     }
+  }
+
+  /**
+   * An apply to {@code scale}: an {@code autoscaling/v1 Scale} (what kube-apiserver takes) or, as
+   * {@code kubectl apply --server-side --subresource=scale -f deployment.yaml} sends it, the object of
+   * the parent kind; either way only {@code spec.replicas} counts. It becomes the configuration of the
+   * parent that sets {@code spec.replicas} alone (kube's ScaleHandler: the applier owns
+   * {@code .spec.replicas} of the parent, recorded with subresource {@code scale}).
+   */
+  private static ObjectNode scaleConfig(RequestInfo ri, JsonNode json) {
+    if (json == null || !json.isObject()) {
+      throw ApiException.badRequest("the applied configuration must be an object of kind Scale");
+    }
+    ObjectNode scale = (ObjectNode) json;
+    String version = scale.path("apiVersion").asText("");
+    String kind = scale.path("kind").asText("");
+    boolean asScale = version.equals("autoscaling/v1") && kind.equals("Scale");
+    boolean asParent = version.equals(ri.type().apiVersion()) && kind.equals(ri.type().kind());
+    if (!asScale && !asParent) {
+      throw ApiException.badRequest("Incorrect version specified in apply patch. Specified patch version: "
+          + version + ", expected: autoscaling/v1");
+    }
+    checkMetadata(ri, scale);
+    ObjectNode config = Json.MAPPER.createObjectNode();
+    config.put("apiVersion", ri.type().apiVersion());
+    config.put("kind", ri.type().kind());
+    config.putObject("metadata").put("name", ri.name());
+    JsonNode replicas = scale.path("spec").path("replicas");
+    if (!replicas.isMissingNode() && !replicas.isNull()) {
+      config.putObject("spec").put("replicas", Scales.replicas(ri, scale));
+    }
     return config;
   }
 
@@ -110,13 +155,17 @@ final class ServerSideApply {
 
   private Future<Outcome> resolve(RoutingContext ctx, Request req, int attempt) {
     RequestInfo ri = req.ri();
+    String subresource = req.subresource() == null ? null : req.subresource().path();
     return handlers.readPoint(ctx).compose(v -> {
       GenericRecord cur = view.get(ri.key());
+      if (cur == null && subresource != null) {
+        throw new ApiException(Statuses.notFound(ri.type(), ri.name()));
+      }
       List<ManagedEntry> managed = cur == null ? List.of() : FieldManagers.stored(cur);
       FieldManager.Applied applied;
       try {
-        applied = FieldManagers.of(ri.type()).apply(cur == null ? null : Json.object(cur), managed, req.config(),
-            req.manager(), req.force(), clock.instant());
+        applied = FieldManagers.of(ri.type(), subresource).apply(cur == null ? null : Json.object(cur), managed,
+            req.config(), req.manager(), req.force(), clock.instant(), subresource);
       } catch (ApplyConflictException e) {
         throw new ApiException(conflict(e));
       }
@@ -135,10 +184,19 @@ final class ServerSideApply {
                 ? resolve(ctx, req, attempt + 1) : Future.succeededFuture(new Outcome(reply, d.warnings())));
       }
       Meta.set(obj, "resourceVersion", null);
-      return handlers.admission().update(ctx.vertx().getOrCreateContext(), ri.key(), obj, req.dryRun())
-          .compose(claim -> writes.send(ctx, writes.command(Op.UPDATE, ri.key(), ResourceHandlers.user(ctx))
+      Op op = req.subresource() == Subresource.STATUS ? Op.UPDATE_STATUS : Op.UPDATE;
+      // a Service's addresses change only through its main resource
+      Future<ServiceAllocator.Claim> admitted = subresource == null
+          ? handlers.admission().update(ctx.vertx().getOrCreateContext(), ri.key(), obj, req.dryRun())
+          : Future.succeededFuture(null);
+      return admitted
+          .compose(claim -> writes.send(ctx, writes.command(op, ri.key(), ResourceHandlers.user(ctx))
                   .object(obj).preconditions(null, Meta.resourceVersion(cur)).dryRun(req.dryRun()))
-              .onSuccess(reply -> claim.finish(reply.success())))
+              .onSuccess(reply -> {
+                if (claim != null) {
+                  claim.finish(reply.success());
+                }
+              }))
           .compose(reply -> reply.code() == 409 && "Conflict".equals(reply.reason()) && attempt < ATTEMPTS
               ? resolve(ctx, req, attempt + 1) : Future.succeededFuture(new Outcome(reply, d.warnings())));
     });

@@ -50,9 +50,18 @@ public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-  /** What to start, and where. Port 0 means any free port. */
+  /**
+   * What to start, and where. Port 0 means any free port. {@code auditPolicy}: the API server's
+   * {@code audit.k8s.io/v1 Policy} file, or null (every request audited at level Metadata).
+   */
   public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
-      int registryPort, int apiPort, int etcdPort, int ingressPort) {
+      int registryPort, int apiPort, int etcdPort, int ingressPort, Path auditPolicy) {
+    /** Without an audit policy file. */
+    public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
+        int registryPort, int apiPort, int etcdPort, int ingressPort) {
+      this(dataDir, prefix, partitions, kafkaPort, controllerPort, registryPort, apiPort, etcdPort, ingressPort, null);
+    }
+
     /** Without an Ingress port: the Ingress proxy takes any free port. */
     public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
         int registryPort, int apiPort, int etcdPort) {
@@ -177,7 +186,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     api = ApiServer.start(ApiConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
-        .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1),
+        .withPrefix(settings.prefix()).withDataDir(dataDir.resolve("api")).withPorts(settings.apiPort(), -1)
+        .withAuditPolicy(settings.auditPolicy()),
         topics, START_TIMEOUT);
     running.push(api);
     // the agents request ServiceAccount tokens (projected volumes) from the API, as kubelets do

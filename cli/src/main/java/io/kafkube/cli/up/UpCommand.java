@@ -1,5 +1,6 @@
 package io.kafkube.cli.up;
 
+import io.kafkube.api.audit.AuditPolicy;
 import io.kafkube.cli.common.Endpoints;
 import io.kafkube.schemas.topic.KafkubeTopics;
 import io.kafkube.store.StoreConfig;
@@ -51,6 +52,11 @@ public final class UpCommand implements Callable<Integer> {
       description = "node agents (process runtime: pods run as processes of this machine on loopback addresses) (default: ${DEFAULT-VALUE})")
   int nodes;
 
+  @Option(names = "--audit-policy", paramLabel = "FILE",
+      description = "an audit.k8s.io/v1 Policy (YAML): the first matching rule decides each request's audit level "
+          + "(None, Metadata, Request, RequestResponse); without it every request is audited at Metadata")
+  Path auditPolicy;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -64,7 +70,15 @@ public final class UpCommand implements Callable<Integer> {
     };
     LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
         auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort,
-        auto ? 0 : etcdPort, auto ? 0 : ingressPort);
+        auto ? 0 : etcdPort, auto ? 0 : ingressPort, auditPolicy);
+    if (auditPolicy != null) {
+      try {
+        AuditPolicy.load(auditPolicy); // checked before anything starts: a bad policy names its field
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--audit-policy " + auditPolicy + ": " + e.getMessage());
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println("kafkube: starting (data in " + dataDir.toAbsolutePath() + ") ...");
     out.flush();

@@ -163,6 +163,11 @@ public final class Mutations {
       if (AvroPaths.hasField(next, "status")) {
         next.put("status", obj.get("status"));
       }
+      // the API server records who owns the status (field managers with subresource "status")
+      GenericRecord sentMeta = Meta.metadata(obj);
+      if (sentMeta != null && sentMeta.get("managedFields") != null) {
+        Meta.metadataOrCreate(next).put("managedFields", sentMeta.get("managedFields"));
+      }
     } else {
       next = obj;
       placeNamespace(next, key);

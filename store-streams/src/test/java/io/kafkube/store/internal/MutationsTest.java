@@ -149,6 +149,34 @@ class MutationsTest {
   }
 
   @Test
+  void aStatusUpdateKeepsTheManagedFieldsItCarriesAndOtherwiseTheStoredOnes() {
+    Outcome created = run(command(Op.CREATE, DEPLOYMENTS, "default", "mf", "c").object(deployment("mf", 1)).build());
+    assertThat(created.code()).as("%s", created.status()).isEqualTo(201);
+    GenericRecord withManager = AvroPaths.copy(created.after());
+    AvroPaths.recordOrCreate(withManager, "status").put("replicas", 1);
+    org.apache.avro.Schema entries = AvroPaths.nonNull(Meta.metadata(withManager).getSchema()
+        .getField("managedFields").schema());
+    GenericRecord entry = new org.apache.avro.generic.GenericData.Record(AvroPaths.nonNull(entries.getElementType()));
+    entry.put("manager", "status-writer");
+    entry.put("operation", "Apply");
+    entry.put("subresource", "status");
+    Meta.metadata(withManager).put("managedFields", new java.util.ArrayList<>(List.of(entry)));
+    Outcome o1 = run(command(Op.UPDATE_STATUS, DEPLOYMENTS, "default", "mf", "s1").object(withManager).build());
+    assertThat(o1.code()).isEqualTo(200);
+    List<?> kept = (List<?>) Meta.metadata(o1.after()).get("managedFields");
+    assertThat(kept).hasSize(1);
+    assertThat(((GenericRecord) kept.get(0)).get("manager").toString()).isEqualTo("status-writer");
+
+    // a status update without managedFields (a node agent's) leaves them as they are
+    GenericRecord plain = AvroPaths.copy(o1.after());
+    AvroPaths.recordOrCreate(plain, "status").put("replicas", 2);
+    Meta.metadata(plain).put("managedFields", null);
+    Outcome o2 = run(command(Op.UPDATE_STATUS, DEPLOYMENTS, "default", "mf", "s2").object(plain).build());
+    assertThat(AvroPaths.record(o2.after(), "status").get("replicas")).isEqualTo(2);
+    assertThat((List<?>) Meta.metadata(o2.after()).get("managedFields")).hasSize(1);
+  }
+
+  @Test
   void anUpdateThatChangesNothingWritesNothing() {
     Outcome c = createPod("web");
     Outcome o = run(command(Op.UPDATE, PODS, "default", "web", "u").object(AvroPaths.copy(c.after())).build());
