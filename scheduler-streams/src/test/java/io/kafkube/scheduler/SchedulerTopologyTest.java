@@ -391,6 +391,49 @@ class SchedulerTopologyTest {
   }
 
   @Test
+  void aNamespaceLabelChangeRetriesPodsItsSelectorsKeptOut() {
+    driver.namespace("default", Map.of("team", "a"));
+    driver.namespace("other", Map.of("team", "b"));
+    driver.node(node("n1").cpu("4").memory("8Gi"));
+    TestPods.Builder w = pod("w").namespace("other").label("app", "web").cpu("100m").nodeName("n1");
+    create(w);
+    // Away from web pods of team b's namespaces, by host: n1 has one.
+    create(pod("p").cpu("100m").podAntiAffinity("kubernetes.io/hostname", "app=web").namespaceSelector("team=b"));
+    List<CommandView> out = driver.advance(TICK);
+    assertThat(ofOp(out, Op.BIND)).isEmpty();
+    assertThat(scheduledMessage(ofOp(out, Op.UPDATE_STATUS).get(0).object()))
+        .startsWith("0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules.");
+    deliver(out);
+    assertThat(ofOp(driver.advance(Duration.ofSeconds(2)), Op.BIND)).isEmpty();
+
+    // A change of labels that are not selected changes nothing; the namespace leaving team b frees n1 at once.
+    driver.namespace("other", Map.of("team", "b", "env", "prod"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).isEmpty();
+    driver.namespace("other", Map.of("team", "c"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).singleElement()
+        .satisfies(b -> assertThat(b.nodeName()).isEqualTo("n1"));
+  }
+
+  @Test
+  void aReplicaSetsPodsAreSpreadByTheSystemDefaultsOnceTheReplicaSetIsKnown() {
+    driver.node(node("n1").cpu("8").memory("8Gi"));
+    driver.node(node("n2").cpu("8").memory("8Gi"));
+    create(pod("web-0").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1").nodeName("n1"));
+    create(pod("other").cpu("3").nodeName("n2"));
+    // Nothing known groups the pods: the least allocated node wins.
+    create(pod("web-1").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1"));
+    List<CommandView> out = driver.advance(TICK);
+    assertThat(ofOp(out, Op.BIND)).singleElement().satisfies(b -> assertThat(b.nodeName()).isEqualTo("n1"));
+    deliver(out);
+    // The ReplicaSet arrives: its next pod goes to the host without its pods, though n2 is more loaded.
+    driver.object("replicasets.apps", io.kafkube.scheduler.testing.TestWorkloads.controllerJson("default", "web",
+        "app=web"));
+    create(pod("web-2").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).singleElement()
+        .satisfies(b -> assertThat(b.nodeName()).isEqualTo("n2"));
+  }
+
+  @Test
   void aLateBindNeverOvercommitsAfterItsAssumptionExpired() {
     try (SchedulerDriver d = new SchedulerDriver(SchedulerDriver.config().withAssumeTimeout(Duration.ofSeconds(2)))) {
       d.node(node("n1").cpu("1").memory("4Gi"));
