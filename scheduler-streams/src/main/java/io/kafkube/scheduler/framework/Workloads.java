@@ -68,8 +68,12 @@ public final class Workloads {
    */
   public LabelSelector defaultSelector(PodInfo pod) {
     String ns = pod.namespace() == null ? "default" : pod.namespace();
-    Map<String, String> merged = new TreeMap<>();
     Map<String, Map<String, String>> inNs = services.get(ns);
+    Kind owner = controllers.isEmpty() ? null : controllerKind(pod.record());
+    if (inNs == null && owner == null) {
+      return LabelSelector.EVERYTHING; // nothing can group the pod (the common case of a cycle: no allocation)
+    }
+    Map<String, String> merged = new TreeMap<>();
     if (inNs != null) {
       for (Map<String, String> selector : inNs.values()) {
         if (!selector.isEmpty() && LabelSelector.of(selector).matches(pod.labels())) {
@@ -78,7 +82,6 @@ public final class Workloads {
       }
     }
     List<LabelSelector.Requirement> reqs = new ArrayList<>(LabelSelector.of(merged).requirements());
-    Kind owner = controllerKind(pod.record());
     if (owner != null) {
       Map<String, LabelSelector> byKey = controllers.getOrDefault(owner, Map.of());
       LabelSelector c = byKey.get(ns + "/" + controllerName(pod.record()));
