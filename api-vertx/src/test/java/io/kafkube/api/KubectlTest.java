@@ -443,4 +443,32 @@ class KubectlTest {
     assertThat(Files.readString(out)).contains("configmap/settings edited");
     assertThat(ok("get", "cm", "settings", "-n", "team", "-o", "jsonpath={.data.a}").out()).isEqualTo("edited");
   }
+
+  @Test
+  @Order(19)
+  void storageClassesWithTheirBindingMode() throws Exception {
+    Path f = manifest("sc.yaml", """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: local
+        provisioner: kubernetes.io/no-provisioner
+        volumeBindingMode: WaitForFirstConsumer
+        """);
+    assertThat(ok("apply", "-f", f.toString()).out()).contains("storageclass.storage.k8s.io/local created");
+    assertThat(ok("get", "sc", "local", "-o", "jsonpath={.volumeBindingMode} {.reclaimPolicy}").out())
+        .isEqualTo("WaitForFirstConsumer Delete");
+    Path bad = manifest("bad-sc.yaml", """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: later
+        provisioner: example.com/disk
+        volumeBindingMode: Later
+        """);
+    Result r = kubectl("apply", "-f", bad.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("volumeBindingMode: Unsupported value: \"Later\"");
+    assertThat(kubectl("get", "sc", "later").exit()).isEqualTo(1);
+  }
 }

@@ -1,7 +1,9 @@
 package io.kafkube.scheduler;
 
+import io.kafkube.scheduler.framework.Namespaces;
 import io.kafkube.scheduler.framework.SchedulingAlgorithm;
 import io.kafkube.scheduler.framework.Volumes;
+import io.kafkube.scheduler.framework.Workloads;
 import io.kafkube.scheduler.internal.Event;
 import io.kafkube.scheduler.internal.EventSerde;
 import io.kafkube.scheduler.internal.SchedulerProcessor;
@@ -10,6 +12,8 @@ import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;
 import io.kafkube.schemas.topic.Topic;
 import io.kafkube.schemas.topic.TopicCatalog;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  * The scheduler as a Streams topology: {@code state.pods} and {@code state.nodes} → one
  * single-partition internal topic ({@value #EVENTS}, every event under the key {@value #ROUTE_KEY})
  * (with {@code state.priorityclasses}, {@code state.poddisruptionbudgets}, {@code state.persistentvolumeclaims}
- * and {@code state.persistentvolumes}) → the one scheduling task
+ * and {@code state.persistentvolumes}, and the objects the plugins consult: {@code state.namespaces},
+ * {@code state.services}, {@code state.replicasets}, {@code state.statefulsets}, {@code state.storageclasses})
+ * → the one scheduling task
  * ({@link SchedulerProcessor}) with its stores → BIND, UPDATE_STATUS, preemption DELETE and Event
  * CREATE commands on {@code commands}, keyed by object key. With one partition there is one
  * task: Kafka's assignment of it is the leader election; standby replicas keep its stores warm.
@@ -43,6 +49,13 @@ public final class SchedulerTopology {
   public static final String PDBS_STORE = "scheduler-poddisruptionbudgets";
   public static final String CLAIMS_STORE = "scheduler-persistentvolumeclaims";
   public static final String VOLUMES_STORE = "scheduler-persistentvolumes";
+  /** Namespaces, Services, ReplicaSets, StatefulSets and StorageClasses, as scheduler events by kind and key. */
+  public static final String OBJECTS_STORE = "scheduler-objects";
+  /** The state topics of the objects the plugins consult, by event kind (their resource). */
+  private static final Map<Event.Kind, String> OBJECT_RESOURCES = Map.of(
+      Event.Kind.NAMESPACE, "namespaces", Event.Kind.SERVICE, "services",
+      Event.Kind.REPLICA_SET, "replicasets.apps", Event.Kind.STATEFUL_SET, "statefulsets.apps",
+      Event.Kind.STORAGE_CLASS, "storageclasses.storage.k8s.io");
 
   private SchedulerTopology() {}
 
@@ -58,13 +71,18 @@ public final class SchedulerTopology {
     Topic<String, GenericRecord> claims = topics.state(registry.byGroupResource("persistentvolumeclaims").orElseThrow());
     Topic<String, GenericRecord> volumes = topics.state(registry.byGroupResource("persistentvolumes").orElseThrow());
     Topic<String, GenericRecord> commands = topics.commands();
-    EventSerde events = new EventSerde(Map.of(
+    Map<Event.Kind, Topic<String, GenericRecord>> objectTopics = new EnumMap<>(Event.Kind.class);
+    OBJECT_RESOURCES.forEach((kind, resource) ->
+        objectTopics.put(kind, topics.state(registry.byGroupResource(resource).orElseThrow())));
+    Map<Event.Kind, EventSerde.Source> sources = new HashMap<>(Map.of(
         Event.Kind.POD, new EventSerde.Source(pods.valueSerde(), pods.name()),
         Event.Kind.NODE, new EventSerde.Source(nodes.valueSerde(), nodes.name()),
         Event.Kind.PRIORITY_CLASS, new EventSerde.Source(priorityClasses.valueSerde(), priorityClasses.name()),
         Event.Kind.POD_DISRUPTION_BUDGET, new EventSerde.Source(pdbs.valueSerde(), pdbs.name()),
         Event.Kind.PERSISTENT_VOLUME_CLAIM, new EventSerde.Source(claims.valueSerde(), claims.name()),
         Event.Kind.PERSISTENT_VOLUME, new EventSerde.Source(volumes.valueSerde(), volumes.name())));
+    objectTopics.forEach((kind, topic) -> sources.put(kind, new EventSerde.Source(topic.valueSerde(), topic.name())));
+    EventSerde events = new EventSerde(sources);
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PODS_STORE),
@@ -81,6 +99,8 @@ public final class SchedulerTopology {
         Serdes.String(), claims.valueSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOLUMES_STORE),
         Serdes.String(), volumes.valueSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OBJECTS_STORE),
+        Serdes.String(), events));
 
     KStream<String, Event> podEvents = builder
         .stream(pods.name(), Consumed.with(pods.keySerde(), pods.valueSerde()).withName("pods-source"))
@@ -113,21 +133,37 @@ public final class SchedulerTopology {
         .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PERSISTENT_VOLUME, k, v)),
             Named.as("volumes-to-scheduler"));
 
+    KStream<String, Event> objectEvents = null;
+    for (Map.Entry<Event.Kind, Topic<String, GenericRecord>> e : objectTopics.entrySet()) {
+      Event.Kind kind = e.getKey();
+      String name = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      KStream<String, Event> s = builder
+          .stream(e.getValue().name(), Consumed.with(e.getValue().keySerde(), e.getValue().valueSerde())
+              .withName(name + "-source"))
+          .filter((k, v) -> k != null, Named.as(name + "-with-key"))
+          .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(kind, k, v)), Named.as(name + "-to-scheduler"));
+      objectEvents = objectEvents == null ? s : objectEvents.merge(s, Named.as("and-" + name));
+    }
+
     SchedulerProcessor.Settings settings = config.processorSettings();
     podEvents.merge(nodeEvents, Named.as("pods-and-nodes"))
         .merge(classEvents, Named.as("and-priorityclasses"))
         .merge(pdbEvents, Named.as("and-pdbs"))
         .merge(claimEvents, Named.as("and-claims"))
         .merge(volumeEvents, Named.as("and-volumes"))
+        .merge(objectEvents, Named.as("and-cluster-objects"))
         .repartition(Repartitioned.<String, Event>as(EVENTS)
             .withKeySerde(Serdes.String()).withValueSerde(events).withNumberOfPartitions(1))
         .process(() -> {
           Volumes view = new Volumes();
-          return new SchedulerProcessor(
-              new SchedulingAlgorithm(DefaultProfile.create(view), settings.percentageOfNodesToScore()), view, settings,
-              PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE, CLAIMS_STORE, VOLUMES_STORE);
+          Namespaces namespaces = new Namespaces();
+          Workloads workloads = new Workloads();
+          return new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view, namespaces, workloads),
+              settings.percentageOfNodesToScore()), view, settings,
+              PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE, CLAIMS_STORE, VOLUMES_STORE)
+              .withClusterObjects(namespaces, workloads, OBJECTS_STORE);
         }, Named.as("scheduler"), PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE,
-            CLAIMS_STORE, VOLUMES_STORE)
+            CLAIMS_STORE, VOLUMES_STORE, OBJECTS_STORE)
         .to(commands.name(), Produced.with(commands.keySerde(), commands.valueSerde()).withName("commands-sink"));
     return builder.build();
   }

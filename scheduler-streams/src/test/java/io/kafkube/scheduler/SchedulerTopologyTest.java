@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kafkube.scheduler.testing.SchedulerDriver;
 import io.kafkube.scheduler.testing.StoreModel;
 import io.kafkube.scheduler.testing.TestPods;
+import io.kafkube.scheduler.testing.TestVolumes;
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.meta.AvroPaths;
@@ -66,6 +67,23 @@ class SchedulerTopologyTest {
     throw new AssertionError("no PodScheduled condition");
   }
 
+  /**
+   * The commands of the rounds until {@code pods} pods have had their first cycle (a BIND or a status
+   * update each), within 50 rounds of {@link #TICK}: less than the first backoff, so no pod is tried twice.
+   */
+  private List<CommandView> firstAttempts(int pods) {
+    List<CommandView> out = new ArrayList<>();
+    for (int round = 0; round < 50; round++) {
+      out.addAll(driver.advance(TICK));
+      long tried = out.stream().filter(c -> c.op() == Op.BIND || c.op() == Op.UPDATE_STATUS)
+          .map(CommandView::key).distinct().count();
+      if (tried >= pods) {
+        break;
+      }
+    }
+    return out;
+  }
+
   @Test
   void aBurstOfPodsNeverOvercommitsANode() {
     driver.node(node("n1").cpu("2").memory("4Gi"));
@@ -76,7 +94,9 @@ class SchedulerTopologyTest {
       pods.add(p);
       create(p);
     }
-    List<CommandView> out = driver.advance(TICK);
+    // Every pod gets one cycle before any is retried (its backoff is 1 s): a round may stop early under
+    // load (SchedulerProcessor.MAX_TICK_NANOS), so the rounds of the first 500 ms together are checked.
+    List<CommandView> out = firstAttempts(10);
     List<CommandView> binds = ofOp(out, Op.BIND);
     assertThat(binds).hasSize(4);
     assertThat(binds.stream().collect(Collectors.groupingBy(CommandView::nodeName, Collectors.counting())))
@@ -279,6 +299,7 @@ class SchedulerTopologyTest {
 
   @Test
   void aPodGoesWhereItsLocalVolumeIsAndAnUnboundClaimIsBoundWithIt() {
+    driver.storageClass("local", "WaitForFirstConsumer");
     driver.node(node("n1").cpu("4").memory("8Gi"));
     driver.node(node("n2").cpu("4").memory("8Gi"));
     driver.node(node("n3").cpu("4").memory("8Gi"));
@@ -310,6 +331,106 @@ class SchedulerTopologyTest {
     assertThat(ofOp(out, Op.BIND)).isEmpty();
     assertThat(scheduledMessage(ofOp(out, Op.UPDATE_STATUS).get(0).object()))
         .startsWith("0/3 nodes are available: 3 " + io.kafkube.scheduler.framework.Volumes.NO_VOLUME + ".");
+  }
+
+  private static final String UNBOUND_IMMEDIATE = "0/2 nodes are available: pod has unbound immediate "
+      + "PersistentVolumeClaims. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";
+
+  @Test
+  void aPodWithAnUnboundImmediateClaimWaitsUntilTheClaimIsBound() {
+    driver.storageClass("fast", "Immediate");
+    driver.node(node("n1").cpu("4").memory("8Gi"));
+    driver.node(node("n2").cpu("4").memory("8Gi"));
+    driver.volume(TestVolumes.localVolume("pv2", "fast", "5Gi", "n2"));
+    driver.claim(TestVolumes.claim("data", "fast", "1Gi", null));
+    create(pod("db").cpu("100m").claim("data"));
+    List<CommandView> out = driver.advance(TICK);
+    // Not bound by the scheduler (an Immediate claim is bound before its pods are scheduled).
+    assertThat(out).extracting(CommandView::op).containsExactly(Op.UPDATE_STATUS, Op.CREATE);
+    assertThat(scheduledMessage(out.get(0).object())).isEqualTo(UNBOUND_IMMEDIATE);
+    deliver(out);
+    assertThat(driver.advance(Duration.ofSeconds(2))).isEmpty();
+
+    // Once the claim is bound, the pod is tried at once and follows its volume.
+    driver.volume(TestVolumes.boundVolume("pv2", "fast", "5Gi", "n2", "default", "data"));
+    driver.claim(TestVolumes.claim("data", "fast", "1Gi", "pv2"));
+    out = driver.advance(TICK);
+    assertThat(out).extracting(CommandView::op, CommandView::nodeName)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Op.BIND, "n2"));
+  }
+
+  @Test
+  void aClaimWhoseClassIsNotFoundIsImmediateUntilAWaitForFirstConsumerClassArrives() {
+    driver.node(node("n1").cpu("4").memory("8Gi"));
+    driver.node(node("n2").cpu("4").memory("8Gi"));
+    driver.volume(TestVolumes.localVolume("pv1", "later", "5Gi", "n1"));
+    driver.claim(TestVolumes.claim("data", "later", "1Gi", null));
+    create(pod("db").cpu("100m").claim("data"));
+    List<CommandView> out = driver.advance(TICK);
+    assertThat(scheduledMessage(ofOp(out, Op.UPDATE_STATUS).get(0).object())).isEqualTo(UNBOUND_IMMEDIATE);
+    deliver(out);
+
+    // The class arrives (WaitForFirstConsumer): the pod is retried at once, its claim bound with it on n1.
+    driver.storageClass("later", "WaitForFirstConsumer");
+    out = driver.advance(TICK);
+    assertThat(ofOp(out, Op.BIND)).singleElement().satisfies(b -> assertThat(b.nodeName()).isEqualTo("n1"));
+    assertThat(ofOp(out, Op.UPDATE)).extracting(CommandView::key)
+        .containsExactly(TestVolumes.volumeKey("pv1"), TestVolumes.claimKey("data"));
+  }
+
+  @Test
+  void aClaimWithoutAClassIsImmediate() {
+    driver.storageClass("local", "WaitForFirstConsumer");
+    driver.node(node("n1").cpu("4").memory("8Gi"));
+    driver.node(node("n2").cpu("4").memory("8Gi"));
+    driver.volume(TestVolumes.localVolume("pv1", "", "5Gi", "n1"));
+    driver.claim(TestVolumes.claim("data", "", "1Gi", null));
+    create(pod("db").cpu("100m").claim("data"));
+    assertThat(scheduledMessage(ofOp(driver.advance(TICK), Op.UPDATE_STATUS).get(0).object()))
+        .isEqualTo(UNBOUND_IMMEDIATE);
+  }
+
+  @Test
+  void aNamespaceLabelChangeRetriesPodsItsSelectorsKeptOut() {
+    driver.namespace("default", Map.of("team", "a"));
+    driver.namespace("other", Map.of("team", "b"));
+    driver.node(node("n1").cpu("4").memory("8Gi"));
+    TestPods.Builder w = pod("w").namespace("other").label("app", "web").cpu("100m").nodeName("n1");
+    create(w);
+    // Away from web pods of team b's namespaces, by host: n1 has one.
+    create(pod("p").cpu("100m").podAntiAffinity("kubernetes.io/hostname", "app=web").namespaceSelector("team=b"));
+    List<CommandView> out = driver.advance(TICK);
+    assertThat(ofOp(out, Op.BIND)).isEmpty();
+    assertThat(scheduledMessage(ofOp(out, Op.UPDATE_STATUS).get(0).object()))
+        .startsWith("0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules.");
+    deliver(out);
+    assertThat(ofOp(driver.advance(Duration.ofSeconds(2)), Op.BIND)).isEmpty();
+
+    // A change of labels that are not selected changes nothing; the namespace leaving team b frees n1 at once.
+    driver.namespace("other", Map.of("team", "b", "env", "prod"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).isEmpty();
+    driver.namespace("other", Map.of("team", "c"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).singleElement()
+        .satisfies(b -> assertThat(b.nodeName()).isEqualTo("n1"));
+  }
+
+  @Test
+  void aReplicaSetsPodsAreSpreadByTheSystemDefaultsOnceTheReplicaSetIsKnown() {
+    driver.node(node("n1").cpu("8").memory("8Gi"));
+    driver.node(node("n2").cpu("8").memory("8Gi"));
+    create(pod("web-0").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1").nodeName("n1"));
+    create(pod("other").cpu("3").nodeName("n2"));
+    // Nothing known groups the pods: the least allocated node wins.
+    create(pod("web-1").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1"));
+    List<CommandView> out = driver.advance(TICK);
+    assertThat(ofOp(out, Op.BIND)).singleElement().satisfies(b -> assertThat(b.nodeName()).isEqualTo("n1"));
+    deliver(out);
+    // The ReplicaSet arrives: its next pod goes to the host without its pods, though n2 is more loaded.
+    driver.object("replicasets.apps", io.kafkube.scheduler.testing.TestWorkloads.controllerJson("default", "web",
+        "app=web"));
+    create(pod("web-2").label("app", "web").controlledBy("ReplicaSet", "web").cpu("1"));
+    assertThat(ofOp(driver.advance(TICK), Op.BIND)).singleElement()
+        .satisfies(b -> assertThat(b.nodeName()).isEqualTo("n2"));
   }
 
   @Test

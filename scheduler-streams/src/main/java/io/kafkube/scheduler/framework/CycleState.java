@@ -25,6 +25,21 @@ public final class CycleState {
     }
   }
 
+  /** Data a plugin keeps in a slot that changes when nominated pods are added (deep-copied by {@link #copy}). */
+  public interface Data {
+    Data copy();
+  }
+
+  /**
+   * A copy of this state for a what-if (kube's CycleState.Clone): {@link Data} values are copied,
+   * others shared.
+   */
+  public CycleState copy() {
+    CycleState c = new CycleState();
+    data.forEach((k, v) -> c.data.put(k, v instanceof Data d ? d.copy() : v));
+    return c;
+  }
+
   /** The value in a slot, or null. */
   @SuppressWarnings("unchecked")
   public <T> T get(Key<T> key) {

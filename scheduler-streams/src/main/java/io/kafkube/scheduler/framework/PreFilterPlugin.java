@@ -9,4 +9,11 @@ import java.util.List;
  */
 public interface PreFilterPlugin {
   Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes);
+
+  /**
+   * Updates what {@link #preFilter} computed as if {@code added} were on {@code node} too (kube's
+   * PreFilterExtensions.AddPod): how a pod nominated to the node counts in the cluster-wide counts.
+   * {@code state} is a copy made for that node's what-if; the default changes nothing.
+   */
+  default void addPod(CycleState state, PodInfo pod, PodInfo added, NodeInfo node) {}
 }

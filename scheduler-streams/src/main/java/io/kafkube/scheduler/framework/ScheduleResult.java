@@ -9,13 +9,20 @@ import java.util.Map;
  *
  * @param node    the chosen node, null when none fits
  * @param reasons when none fits: how many nodes gave each reason
+ * @param preFilterMessage when a pre-filter ruled out every node: its reasons (kube's
+ *                         {@code Diagnosis.PreFilterMsg}), which replace the per-node reasons in the message
  */
-public record ScheduleResult(String node, int numNodes, Map<String, Integer> reasons, Map<String, Status> failures) {
+public record ScheduleResult(String node, int numNodes, Map<String, Integer> reasons, Map<String, Status> failures,
+    String preFilterMessage) {
   public static final String REASON_UNSCHEDULABLE = "Unschedulable";
 
   public ScheduleResult {
     reasons = Map.copyOf(reasons);
     failures = Map.copyOf(failures);
+  }
+
+  public ScheduleResult(String node, int numNodes, Map<String, Integer> reasons, Map<String, Status> failures) {
+    this(node, numNodes, reasons, failures, null);
   }
 
   public ScheduleResult(String node, int numNodes, Map<String, Integer> reasons) {
@@ -59,6 +66,13 @@ public record ScheduleResult(String node, int numNodes, Map<String, Integer> rea
       return NO_NODES;
     }
     StringBuilder sb = new StringBuilder("0/").append(numNodes).append(" nodes are available:");
+    if (preFilterMessage != null) {
+      sb.append(' ').append(preFilterMessage).append('.');
+      if (preemption != null) {
+        sb.append(" preemption: ").append(preemption);
+      }
+      return sb.toString();
+    }
     List<String> parts = new ArrayList<>();
     reasons.forEach((reason, count) -> parts.add(count + " " + reason));
     parts.sort(null);

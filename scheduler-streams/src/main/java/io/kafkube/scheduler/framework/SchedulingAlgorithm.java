@@ -81,8 +81,8 @@ public final class SchedulingAlgorithm {
    * priority is at least this pod's, the filters run as if those pods were already there, and again
    * without them (kube-scheduler's RunFilterPluginsWithNominatedPods), so that a lower-priority pod
    * never takes the room a preemptor is waiting for. The nominated pods count in what each node holds
-   * (resources, pod count, the pods the node-level filters see); the cluster-wide counts of the
-   * pre-filters (topology spread, inter-pod affinity) leave them out.
+   * (resources, pod count, the pods the node-level filters see) and, on that node, in the cluster-wide
+   * counts of the pre-filters (topology spread, inter-pod affinity: {@link PreFilterPlugin#addPod}).
    */
   public ScheduleResult schedule(PodInfo pod, List<NodeInfo> nodes, Nominations nominations) {
     CycleState state = new CycleState();
@@ -99,7 +99,7 @@ public final class SchedulingAlgorithm {
           for (String r : s.reasons()) {
             reasons.merge(r, n, Integer::sum);
           }
-          return new ScheduleResult(null, n, reasons, failures);
+          return new ScheduleResult(null, n, reasons, failures, String.join(", ", s.reasons()));
         }
       }
     }
@@ -145,16 +145,23 @@ public final class SchedulingAlgorithm {
       return filter(state, pod, node);
     }
     NodeInfo with = null;
+    CycleState withState = null;
     for (PodInfo p : nominated) {
       if (p.priority() >= pod.priority() && !p.key().equals(pod.key())) {
         if (with == null) {
           with = node.copy();
+          withState = state.copy();
         }
         with.addPod(p);
+        for (FilterPlugin f : profile.filters()) {
+          if (f instanceof PreFilterPlugin pre) {
+            pre.addPod(withState, pod, p, node);
+          }
+        }
       }
     }
     if (with != null) {
-      Status failed = filter(state, pod, with);
+      Status failed = filter(withState, pod, with);
       if (failed != null) {
         return failed;
       }

@@ -18,13 +18,20 @@ import org.apache.avro.generic.GenericRecord;
  * (kube-scheduler's VolumeBinding): a pod whose claim is bound to a volume with node affinity (a
  * local volume) fits only the nodes that affinity selects; an unbound claim is bound together with
  * the pod to an available volume that matches it (class, size, access modes) and whose node affinity
- * selects the node (delayed binding, as a {@code WaitForFirstConsumer} class does; kafkube has no
- * StorageClass kind, so every unbound claim is bound this way). Volumes chosen for a pod are held
+ * selects the node, when the claim's StorageClass has {@code volumeBindingMode: WaitForFirstConsumer}
+ * (delayed binding). Any other unbound claim (class {@code Immediate}, no class, a class not found:
+ * kube's {@code IsDelayBindingMode}) is expected to be bound before the pod is scheduled: the pod
+ * is unschedulable with {@value #UNBOUND_IMMEDIATE} until it is. Volumes chosen for a pod are held
  * ("assumed") until the claim is seen bound or the pod's binding is given up.
  */
 public final class Volumes {
   public static final String NODE_CONFLICT = "node(s) had volume node affinity conflict";
   public static final String NO_VOLUME = "node(s) didn't find available persistent volumes to bind";
+  /** kube-scheduler's VolumeBinding PreFilter reason for unbound claims of non-delayed classes. */
+  public static final String UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims";
+  public static final String WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer";
+  /** The legacy annotation that names a claim's class, ahead of {@code spec.storageClassName}. */
+  static final String BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
   public static final String MISSING_VOLUME = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
 
   /** A claim: {@code ns/name} → what binding needs. */
@@ -53,6 +60,8 @@ public final class Volumes {
   private final Map<String, String> assumed = new HashMap<>();
   /** Volume name → the claim whose {@code spec.volumeName} names it (the claim side of a binding). */
   private final Map<String, String> namedBy = new HashMap<>();
+  /** StorageClass name → its {@code volumeBindingMode} (Immediate when unset, the API's default). */
+  private final Map<String, String> bindingModes = new HashMap<>();
 
   /** Forgets everything (a rebuild from the stores follows). */
   public void clear() {
@@ -60,13 +69,59 @@ public final class Volumes {
     volumes.clear();
     assumed.clear();
     namedBy.clear();
+    bindingModes.clear();
+  }
+
+  /** Sets a StorageClass; returns whether its binding mode changed (what scheduling decides on). */
+  public boolean putClass(GenericRecord storageClass) {
+    String mode = AvroPaths.string(storageClass, "volumeBindingMode");
+    return !(mode == null ? "Immediate" : mode).equals(
+        bindingModes.put(Meta.name(storageClass), mode == null ? "Immediate" : mode));
+  }
+
+  /** Forgets a StorageClass; returns whether it was known. */
+  public boolean removeClass(String name) {
+    return bindingModes.remove(name) != null;
+  }
+
+  /**
+   * Whether an unbound claim waits for its first consumer (kube's {@code IsDelayBindingMode}): only
+   * when its class exists with {@code WaitForFirstConsumer}; no class or a class not found is immediate.
+   */
+  boolean delayed(Claim c) {
+    return c.storageClass() != null && !c.storageClass().isEmpty()
+        && WAIT_FOR_FIRST_CONSUMER.equals(bindingModes.get(c.storageClass()));
+  }
+
+  /**
+   * kube's VolumeBinding PreFilter: the status of the pod's claims before any node is looked at:
+   * a claim not found, or an unbound claim that does not wait for its first consumer, rules out
+   * every node; success otherwise.
+   */
+  public Status preCheck(PodInfo pod) {
+    if (pod.claims().isEmpty()) {
+      return Status.SUCCESS;
+    }
+    String ns = pod.namespace() == null ? "default" : pod.namespace();
+    boolean unboundImmediate = false;
+    for (String claimName : pod.claims()) {
+      Claim c = claims.get(ns + "/" + claimName);
+      if (c == null) {
+        return Status.unresolvable("persistentvolumeclaim \"" + claimName + "\" not found");
+      }
+      if (Records.isEmpty(c.volumeName()) && !assumed.containsKey(ns + "/" + claimName) && !delayed(c)) {
+        unboundImmediate = true;
+      }
+    }
+    return unboundImmediate ? Status.unresolvable(UNBOUND_IMMEDIATE) : Status.SUCCESS;
   }
 
   public void putClaim(GenericRecord pvc) {
     GenericRecord spec = AvroPaths.record(pvc, "spec");
     GenericRecord resources = AvroPaths.record(spec, "resources");
     String storage = Records.stringMap(resources, "requests").get("storage");
-    Claim c = new Claim(ns(pvc), Meta.name(pvc), AvroPaths.string(spec, "storageClassName"),
+    String cls = Meta.annotations(pvc).get(BETA_CLASS_ANNOTATION);
+    Claim c = new Claim(ns(pvc), Meta.name(pvc), cls != null ? cls : AvroPaths.string(spec, "storageClassName"),
         AvroPaths.string(spec, "volumeName"), storage == null ? 0 : Quantity.parse(storage).milliValue(),
         new HashSet<>(Records.strings(spec, "accessModes")), pvc);
     String key = c.namespace() + "/" + c.name();

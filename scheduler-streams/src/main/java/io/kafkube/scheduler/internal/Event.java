@@ -8,5 +8,8 @@ import org.apache.avro.generic.GenericRecord;
  */
 public record Event(Kind kind, String key, GenericRecord object) {
   /** What changed; the ordinal is the wire tag, so new kinds are only appended. */
-  public enum Kind { POD, NODE, PRIORITY_CLASS, POD_DISRUPTION_BUDGET, PERSISTENT_VOLUME_CLAIM, PERSISTENT_VOLUME }
+  public enum Kind {
+    POD, NODE, PRIORITY_CLASS, POD_DISRUPTION_BUDGET, PERSISTENT_VOLUME_CLAIM, PERSISTENT_VOLUME,
+    NAMESPACE, SERVICE, REPLICA_SET, STATEFUL_SET, STORAGE_CLASS
+  }
 }

@@ -1,9 +1,11 @@
 package io.kafkube.scheduler.internal;
 
+import io.kafkube.scheduler.framework.Namespaces;
 import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodInfo;
 import io.kafkube.scheduler.framework.Preemption;
 import io.kafkube.scheduler.framework.Volumes;
+import io.kafkube.scheduler.framework.Workloads;
 import io.kafkube.scheduler.framework.ScheduleResult;
 import io.kafkube.scheduler.framework.SchedulingAlgorithm;
 import java.time.Duration;
@@ -76,6 +78,11 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private final Nominator nominator = new Nominator();
   private SchedulingQueue queue;
   private long skipped;
+  private Namespaces namespaceView;
+  private Workloads workloadView;
+  private String objectsStoreName;
+  /** Namespaces, Services, controllers and StorageClasses the plugins consult; null when not wired. */
+  private ClusterObjects objects;
 
   /** @param volumes the view of claims and volumes the algorithm's VolumeBinding filter reads; kept here */
   public SchedulerProcessor(SchedulingAlgorithm algorithm, Volumes volumes, Settings settings, String podsStore,
@@ -94,6 +101,17 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     this.pdbsStoreName = pdbsStore;
   }
 
+  /**
+   * Keeps the objects the plugins consult (Namespace labels, Service and controller selectors,
+   * StorageClasses) in these views, from events of those kinds, stored in {@code objectsStore}.
+   */
+  public SchedulerProcessor withClusterObjects(Namespaces namespaces, Workloads workloads, String objectsStore) {
+    this.namespaceView = namespaces;
+    this.workloadView = workloads;
+    this.objectsStoreName = objectsStore;
+    return this;
+  }
+
   @Override
   public void init(ProcessorContext<String, GenericRecord> context) {
     this.context = context;
@@ -104,6 +122,9 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     pdbStore = context.getStateStore(pdbsStoreName);
     claimStore = context.getStateStore(claimsStoreName);
     volumeStore = context.getStateStore(volumesStoreName);
+    if (objectsStoreName != null) {
+      objects = new ClusterObjects(context.getStateStore(objectsStoreName), volumes, namespaceView, workloadView);
+    }
     rebuild();
     context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
@@ -121,6 +142,9 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     victimsOf.clear();
     volumesOf.clear();
     volumes.clear();
+    if (objects != null) {
+      objects.rebuild();
+    }
     try (KeyValueIterator<String, GenericRecord> it = claimStore.all()) {
       it.forEachRemaining(kv -> volumes.putClaim(kv.value));
     }
@@ -174,6 +198,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
         case POD_DISRUPTION_BUDGET -> onBudget(e.key(), e.object());
         case PERSISTENT_VOLUME_CLAIM -> onClaim(e.key(), e.object());
         case PERSISTENT_VOLUME -> onVolume(e.key(), e.object());
+        case NAMESPACE, SERVICE, REPLICA_SET, STATEFUL_SET, STORAGE_CLASS -> onClusterObject(e);
       }
     } catch (RuntimeException ex) {
       skip("unreadable " + e.kind() + " " + e.key() + ": " + ex, ex);
@@ -244,6 +269,17 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       volumes.putVolume(pv);
     }
     queue.activateAll();
+  }
+
+  /** A change of what the plugins consult retries the pods waiting for a change (kube's cluster events). */
+  private void onClusterObject(Event e) {
+    if (objects == null) {
+      skip("no view for " + e.kind() + " " + e.key(), null);
+      return;
+    }
+    if (objects.apply(e)) {
+      queue.activateAll();
+    }
   }
 
   private void onBudget(String key, GenericRecord pdb) {

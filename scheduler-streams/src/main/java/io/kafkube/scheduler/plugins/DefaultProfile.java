@@ -2,7 +2,9 @@ package io.kafkube.scheduler.plugins;
 
 import io.kafkube.scheduler.framework.Profile;
 import io.kafkube.scheduler.framework.Profile.WeightedScore;
+import io.kafkube.scheduler.framework.Namespaces;
 import io.kafkube.scheduler.framework.Volumes;
+import io.kafkube.scheduler.framework.Workloads;
 import java.util.List;
 
 /**
@@ -19,10 +21,19 @@ public final class DefaultProfile {
 
   /** The default profile, with data locality decided on this view of claims and volumes. */
   public static Profile create(Volumes volumes) {
+    return create(volumes, Namespaces.NONE, Workloads.NONE);
+  }
+
+  /**
+   * The default profile on the scheduler's views: claims, volumes and classes (VolumeBinding),
+   * Namespace labels (InterPodAffinity's namespace selectors), Services and controllers
+   * (PodTopologySpread's system defaults).
+   */
+  public static Profile create(Volumes volumes, Namespaces namespaces, Workloads workloads) {
     TaintToleration taints = new TaintToleration();
     NodeAffinity affinity = new NodeAffinity();
-    PodTopologySpread spread = new PodTopologySpread();
-    InterPodAffinity podAffinity = new InterPodAffinity();
+    PodTopologySpread spread = new PodTopologySpread(workloads);
+    InterPodAffinity podAffinity = new InterPodAffinity(namespaces);
     return new Profile(
         List.of(new NodeUnschedulable(), new NodeName(), new NodeReady(), taints, affinity, new NodeResourcesFit(),
             new VolumeBinding(volumes), spread, podAffinity),

@@ -2,6 +2,7 @@ package io.kafkube.scheduler.plugins;
 
 import io.kafkube.scheduler.framework.CycleState;
 import io.kafkube.scheduler.framework.FilterPlugin;
+import io.kafkube.scheduler.framework.Namespaces;
 import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodAffinityTerm;
 import io.kafkube.scheduler.framework.PodInfo;
@@ -28,6 +29,11 @@ import java.util.Map;
  * there, minus those of its preferred anti-affinity terms, plus (symmetry) the weights of placed
  * pods' preferred terms that match this pod and 1 per matching required affinity term of theirs;
  * normalized to 0..100 between the lowest and highest node.
+ *
+ * <p>A term looks in the namespaces it lists and in those whose labels its {@code namespaceSelector}
+ * matches ({@link Namespaces}, the scheduler's view of Namespace objects); {@code {}} means all.
+ * A pod nominated to a node (a preemptor waiting there) counts on that node as if it were placed, when
+ * its priority is at least the incoming pod's ({@link #addPod}, kube's PreFilterExtensions.AddPod).
  */
 public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, ScorePlugin, PreScorePlugin {
   public static final String AFFINITY_NOT_MATCH = "node(s) didn't match pod affinity rules";
@@ -43,10 +49,31 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
       new CycleState.Key<>("InterPodAffinity/score");
 
   /** Counts per topology domain, computed once per cycle. */
-  static final class FilterState {
+  static final class FilterState implements CycleState.Data {
     final Map<TopologyPair, Integer> existingAntiAffinity = new HashMap<>();
     final Map<TopologyPair, Integer> affinity = new HashMap<>();
     final Map<TopologyPair, Integer> antiAffinity = new HashMap<>();
+
+    @Override
+    public FilterState copy() {
+      FilterState c = new FilterState();
+      c.existingAntiAffinity.putAll(existingAntiAffinity);
+      c.affinity.putAll(affinity);
+      c.antiAffinity.putAll(antiAffinity);
+      return c;
+    }
+  }
+
+  private final Namespaces namespaces;
+
+  /** With no Namespace objects known (non-empty namespace selectors select nothing). */
+  public InterPodAffinity() {
+    this(Namespaces.NONE);
+  }
+
+  /** @param namespaces the Namespace labels that namespace selectors are matched against */
+  public InterPodAffinity(Namespaces namespaces) {
+    this.namespaces = namespaces;
   }
 
   @Override
@@ -60,46 +87,55 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
     return Status.SUCCESS;
   }
 
-  private static FilterState compute(PodInfo pod, List<NodeInfo> allNodes) {
+  private FilterState compute(PodInfo pod, List<NodeInfo> allNodes) {
     FilterState s = new FilterState();
-    List<PodAffinityTerm> affinity = pod.podAffinity().required();
-    List<PodAffinityTerm> anti = pod.podAffinity().requiredAnti();
-    boolean incoming = !affinity.isEmpty() || !anti.isEmpty();
+    boolean incoming = !pod.podAffinity().required().isEmpty() || !pod.podAffinity().requiredAnti().isEmpty();
     for (NodeInfo node : allNodes) {
-      if (node.hasPodsWithRequiredAntiAffinity()) {
-        for (PodInfo existing : node.pods()) {
-          for (PodAffinityTerm t : existing.podAffinity().requiredAnti()) {
-            if (t.matches(pod)) {
-              increment(s.existingAntiAffinity, node, t.topologyKey());
-            }
-          }
-        }
-      }
-      if (!incoming) {
+      if (!incoming && !node.hasPodsWithRequiredAntiAffinity()) {
         continue;
       }
       for (PodInfo existing : node.pods()) {
-        if (existing.key().equals(pod.key())) {
-          continue;
-        }
-        if (!affinity.isEmpty() && matchesAll(affinity, existing)) {
-          for (PodAffinityTerm t : affinity) {
-            increment(s.affinity, node, t.topologyKey());
-          }
-        }
-        for (PodAffinityTerm t : anti) {
-          if (t.matches(existing)) {
-            increment(s.antiAffinity, node, t.topologyKey());
-          }
-        }
+        count(s, pod, existing, node, incoming);
       }
     }
     return s;
   }
 
-  private static boolean matchesAll(List<PodAffinityTerm> terms, PodInfo pod) {
+  /** Counts one pod on a node: its anti-affinity to the incoming pod, and the incoming pod's terms about it. */
+  private void count(FilterState s, PodInfo pod, PodInfo existing, NodeInfo node, boolean incoming) {
+    for (PodAffinityTerm t : existing.podAffinity().requiredAnti()) {
+      if (t.matches(pod, namespaces)) {
+        increment(s.existingAntiAffinity, node, t.topologyKey());
+      }
+    }
+    if (!incoming || existing.key().equals(pod.key())) {
+      return;
+    }
+    List<PodAffinityTerm> affinity = pod.podAffinity().required();
+    if (!affinity.isEmpty() && matchesAll(affinity, existing)) {
+      for (PodAffinityTerm t : affinity) {
+        increment(s.affinity, node, t.topologyKey());
+      }
+    }
+    for (PodAffinityTerm t : pod.podAffinity().requiredAnti()) {
+      if (t.matches(existing, namespaces)) {
+        increment(s.antiAffinity, node, t.topologyKey());
+      }
+    }
+  }
+
+  /** The counts of this cycle as if {@code added} (a nominated pod) were on the node. */
+  @Override
+  public void addPod(CycleState state, PodInfo pod, PodInfo added, NodeInfo node) {
+    FilterState s = state.get(FILTER);
+    if (s != null) {
+      count(s, pod, added, node, !pod.podAffinity().required().isEmpty() || !pod.podAffinity().requiredAnti().isEmpty());
+    }
+  }
+
+  private boolean matchesAll(List<PodAffinityTerm> terms, PodInfo pod) {
     for (PodAffinityTerm t : terms) {
-      if (!t.matches(pod)) {
+      if (!t.matches(pod, namespaces)) {
         return false;
       }
     }
@@ -140,7 +176,7 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
     return Status.SUCCESS;
   }
 
-  private static boolean satisfiesAffinity(FilterState s, PodInfo pod, NodeInfo node) {
+  private boolean satisfiesAffinity(FilterState s, PodInfo pod, NodeInfo node) {
     boolean podsExist = true;
     for (PodAffinityTerm t : pod.podAffinity().required()) {
       String v = node.labels().get(t.topologyKey());
@@ -152,7 +188,8 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
       }
     }
     // The first pod of a group with affinity to itself may go anywhere its terms' labels exist.
-    return podsExist || (s.affinity.isEmpty() && pod.matchesAllOwnAffinityTerms());
+    return podsExist || (s.affinity.isEmpty() && !pod.podAffinity().required().isEmpty()
+        && matchesAll(pod.podAffinity().required(), pod));
   }
 
   @Override
@@ -184,16 +221,16 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
     state.computeIfAbsent(SCORE, () -> scores);
   }
 
-  private static void weighted(Map<String, Map<String, Long>> scores, List<PodAffinityTerm.Weighted> terms, PodInfo target,
+  private void weighted(Map<String, Map<String, Long>> scores, List<PodAffinityTerm.Weighted> terms, PodInfo target,
       NodeInfo node, int sign) {
     for (PodAffinityTerm.Weighted w : terms) {
       term(scores, w.term(), (long) sign * w.weight(), target, node);
     }
   }
 
-  private static void term(Map<String, Map<String, Long>> scores, PodAffinityTerm t, long weight, PodInfo target,
+  private void term(Map<String, Map<String, Long>> scores, PodAffinityTerm t, long weight, PodInfo target,
       NodeInfo node) {
-    if (t.matches(target)) {
+    if (t.matches(target, namespaces)) {
       String v = node.labels().get(t.topologyKey());
       if (v != null) {
         scores.computeIfAbsent(t.topologyKey(), k -> new HashMap<>()).merge(v, weight, Long::sum);

@@ -10,6 +10,7 @@ import io.kafkube.scheduler.framework.PreScorePlugin;
 import io.kafkube.scheduler.framework.ScorePlugin;
 import io.kafkube.scheduler.framework.SpreadConstraint;
 import io.kafkube.scheduler.framework.Status;
+import io.kafkube.scheduler.framework.Workloads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,17 +31,31 @@ import java.util.Set;
  * <p>Score ({@code ScheduleAnyway}): per constraint {@code count x log(domains + 2) + maxSkew - 1},
  * fewer matching pods is better; normalized so the emptiest node scores 100. Feasible nodes without
  * every key score 0.
+ *
+ * <p>System defaults ({@code defaultingType: System}): a pod without constraints of its own that a
+ * Service, ReplicaSet or StatefulSet groups ({@link Workloads#defaultSelector}) is scored as if it had
+ * {@code kubernetes.io/hostname} maxSkew 3 and {@code topology.kubernetes.io/zone} maxSkew 5, both
+ * ScheduleAnyway, with that selector; then nodes lacking a key are not left out of scoring (their
+ * missing label counts as a domain of its own, as in kube).
+ *
+ * <p>A pod nominated to a node counts there in the filter's counts when its priority is at least the
+ * incoming pod's ({@link #addPod}).
  */
 public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, ScorePlugin, PreScorePlugin {
   public static final String CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
   public static final String NODE_LABEL_NOT_MATCH = CONSTRAINTS_NOT_MATCH + " (missing required label)";
   static final String HOSTNAME = "kubernetes.io/hostname";
+  static final String ZONE = "topology.kubernetes.io/zone";
+  /** kube-scheduler's systemDefaultConstraints (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway). */
+  static final List<SpreadConstraint> SYSTEM_DEFAULTS = List.of(
+      new SpreadConstraint(3, HOSTNAME, false, LabelSelector.NOTHING, 1, true, false),
+      new SpreadConstraint(5, ZONE, false, LabelSelector.NOTHING, 1, true, false));
 
   private static final CycleState.Key<FilterState> FILTER = new CycleState.Key<>("PodTopologySpread/filter");
   private static final CycleState.Key<ScoreState> SCORE = new CycleState.Key<>("PodTopologySpread/score");
 
   /** Per hard constraint: matching pods per domain value, and the smallest count. */
-  static final class FilterState {
+  static final class FilterState implements CycleState.Data {
     final List<SpreadConstraint> constraints;
     final List<Map<String, Integer>> counts = new ArrayList<>();
     final long[] min;
@@ -51,6 +66,16 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
       for (int i = 0; i < constraints.size(); i++) {
         counts.add(new HashMap<>());
       }
+    }
+
+    @Override
+    public FilterState copy() {
+      FilterState c = new FilterState(constraints);
+      for (int i = 0; i < constraints.size(); i++) {
+        c.counts.get(i).putAll(counts.get(i));
+        c.min[i] = min[i];
+      }
+      return c;
     }
 
     long minMatch(int i) {
@@ -66,9 +91,12 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
     final List<Map<String, Integer>> counts = new ArrayList<>();
     final double[] weights;
     final Set<String> ignored = new HashSet<>();
+    /** Nodes lacking a topology key are scored too (system defaults), not ignored. */
+    final boolean requireAllTopologies;
 
-    ScoreState(List<SpreadConstraint> constraints) {
+    ScoreState(List<SpreadConstraint> constraints, boolean requireAllTopologies) {
       this.constraints = constraints;
+      this.requireAllTopologies = requireAllTopologies;
       this.weights = new double[constraints.size()];
       for (int i = 0; i < constraints.size(); i++) {
         counts.add(new HashMap<>());
@@ -76,9 +104,41 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
     }
   }
 
+  private final Workloads workloads;
+
+  /** Without system defaults' selectors: only the pods' own constraints apply. */
+  public PodTopologySpread() {
+    this(Workloads.NONE);
+  }
+
+  /** @param workloads the Services and controllers the system default constraints' selectors come from */
+  public PodTopologySpread(Workloads workloads) {
+    this.workloads = workloads;
+  }
+
   @Override
   public String name() {
     return "PodTopologySpread";
+  }
+
+  /**
+   * The system default constraints for a pod without constraints of its own (none when nothing
+   * groups it), with kube's {@code DefaultSelector} as their selector.
+   */
+  List<SpreadConstraint> defaultConstraints(PodInfo pod) {
+    if (!pod.spreadConstraints().isEmpty()) {
+      return List.of();
+    }
+    LabelSelector selector = workloads.defaultSelector(pod);
+    if (selector.isEmpty()) {
+      return List.of();
+    }
+    List<SpreadConstraint> out = new ArrayList<>();
+    for (SpreadConstraint c : SYSTEM_DEFAULTS) {
+      out.add(new SpreadConstraint(c.maxSkew(), c.topologyKey(), c.hard(), selector, c.minDomains(),
+          c.honorNodeAffinity(), c.honorTaints()));
+    }
+    return out;
   }
 
   static List<SpreadConstraint> constraints(PodInfo pod, boolean hard) {
@@ -177,9 +237,33 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
     return Status.SUCCESS;
   }
 
+  /** The counts of this cycle as if {@code added} (a nominated pod) were on the node (kube's updateWithPod). */
+  @Override
+  public void addPod(CycleState state, PodInfo pod, PodInfo added, NodeInfo node) {
+    FilterState s = state.get(FILTER);
+    if (s == null || s.constraints.isEmpty() || !java.util.Objects.equals(added.namespace(), pod.namespace())
+        || !hasAllKeys(node, s.constraints)) {
+      return;
+    }
+    for (int i = 0; i < s.constraints.size(); i++) {
+      SpreadConstraint c = s.constraints.get(i);
+      if (!c.selector().matches(added.labels()) || !included(c, pod, node)) {
+        continue;
+      }
+      Map<String, Integer> counts = s.counts.get(i);
+      counts.merge(node.labels().get(c.topologyKey()), 1, Integer::sum);
+      long min = Long.MAX_VALUE;
+      for (int v : counts.values()) {
+        min = Math.min(min, v);
+      }
+      s.min[i] = min;
+    }
+  }
+
   @Override
   public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
-    ScoreState s = new ScoreState(constraints(pod, false));
+    boolean own = !pod.spreadConstraints().isEmpty();
+    ScoreState s = new ScoreState(own ? constraints(pod, false) : defaultConstraints(pod), own);
     state.computeIfAbsent(SCORE, () -> s);
     if (s.constraints.isEmpty()) {
       return;
@@ -187,7 +271,7 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
     int eligible = 0;
     int[] domains = new int[s.constraints.size()];
     for (NodeInfo node : feasible) {
-      if (!hasAllKeys(node, s.constraints)) {
+      if (s.requireAllTopologies && !hasAllKeys(node, s.constraints)) {
         s.ignored.add(node.name());
         continue;
       }
@@ -197,7 +281,7 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
         if (c.topologyKey().equals(HOSTNAME)) {
           continue;
         }
-        if (s.counts.get(i).putIfAbsent(node.labels().get(c.topologyKey()), 0) == null) {
+        if (s.counts.get(i).putIfAbsent(node.labels().getOrDefault(c.topologyKey(), ""), 0) == null) {
           domains[i]++;
         }
       }
@@ -207,7 +291,7 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
       s.weights[i] = Math.log(size + 2);
     }
     for (NodeInfo node : allNodes) {
-      if (!hasAllKeys(node, s.constraints)) {
+      if (s.requireAllTopologies && !hasAllKeys(node, s.constraints)) {
         continue;
       }
       for (int i = 0; i < s.constraints.size(); i++) {
@@ -216,7 +300,7 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
           continue;
         }
         Map<String, Integer> counts = s.counts.get(i);
-        String value = node.labels().get(c.topologyKey());
+        String value = node.labels().getOrDefault(c.topologyKey(), "");
         if (counts.containsKey(value)) {
           counts.merge(value, countMatching(node, c.selector(), pod.namespace()), Integer::sum);
         }

@@ -4,11 +4,17 @@ import io.kafkube.scheduler.framework.CycleState;
 import io.kafkube.scheduler.framework.FilterPlugin;
 import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodInfo;
+import io.kafkube.scheduler.framework.PreFilterPlugin;
 import io.kafkube.scheduler.framework.Status;
 import io.kafkube.scheduler.framework.Volumes;
+import java.util.List;
 
-/** Data locality: the pod's PersistentVolumeClaims must be satisfiable on the node ({@link Volumes}). */
-public final class VolumeBinding implements FilterPlugin {
+/**
+ * Data locality, as kube-scheduler's VolumeBinding: PreFilter rules out every node while a claim of
+ * the pod is missing or unbound without waiting for its first consumer ({@link Volumes#preCheck});
+ * Filter: the pod's claims must be satisfiable on the node ({@link Volumes#check}).
+ */
+public final class VolumeBinding implements FilterPlugin, PreFilterPlugin {
   private final Volumes volumes;
 
   public VolumeBinding(Volumes volumes) {
@@ -18,6 +24,11 @@ public final class VolumeBinding implements FilterPlugin {
   @Override
   public String name() {
     return "VolumeBinding";
+  }
+
+  @Override
+  public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes) {
+    return volumes.preCheck(pod);
   }
 
   @Override

@@ -30,7 +30,8 @@ class EventSerdeTest {
         assertThat(back).isEqualTo(e);
       }
       assertThat(client.subjects()).containsExactlyInAnyOrder("t.state.pods-value", "t.state.nodes-value");
-      assertThatThrownBy(() -> serde.deserializer().deserialize("x", new byte[] {7, 0, 0, 0, 0}))
+      assertThatThrownBy(() -> serde.deserializer().deserialize("x",
+          new byte[] {(byte) Event.Kind.values().length, 0, 0, 0, 0}))
           .isInstanceOf(SerializationException.class);
       assertThatThrownBy(() -> serde.deserializer().deserialize("x", new byte[] {0, 0, 0, 0, 9}))
           .isInstanceOf(SerializationException.class);

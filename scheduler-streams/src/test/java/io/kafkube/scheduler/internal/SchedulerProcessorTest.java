@@ -52,6 +52,18 @@ class SchedulerProcessorTest {
       io.kafkube.schemas.resource.ResourceRegistry.kubernetes().byGroupResource("persistentvolumeclaims").orElseThrow());
   private final KeyValueStore<String, GenericRecord> volumes = store(SchedulerTopology.VOLUMES_STORE,
       io.kafkube.schemas.resource.ResourceRegistry.kubernetes().byGroupResource("persistentvolumes").orElseThrow());
+  private static final io.kafkube.schemas.resource.ResourceType NAMESPACES = io.kafkube.schemas.resource
+      .ResourceRegistry.kubernetes().byGroupResource("namespaces").orElseThrow();
+  private static final io.kafkube.schemas.resource.ResourceType REPLICA_SETS = io.kafkube.schemas.resource
+      .ResourceRegistry.kubernetes().byGroupResource("replicasets.apps").orElseThrow();
+  private final KeyValueStore<String, Event> objects = Stores.keyValueStoreBuilder(
+      Stores.inMemoryKeyValueStore(SchedulerTopology.OBJECTS_STORE), Serdes.String(), new EventSerde(java.util.Map.of(
+          Event.Kind.NAMESPACE, new EventSerde.Source(AvroSerde.generic(InMemorySchemaRegistryClient.forScope(
+              scope + SchedulerTopology.OBJECTS_STORE), KafkubeSchemas.kind(NAMESPACES), false), "t.state.namespaces"),
+          Event.Kind.REPLICA_SET, new EventSerde.Source(AvroSerde.generic(InMemorySchemaRegistryClient.forScope(
+              scope + SchedulerTopology.OBJECTS_STORE), KafkubeSchemas.kind(REPLICA_SETS), false),
+              "t.state.replicasets"))))
+      .withLoggingDisabled().build();
   private boolean storesInitialized;
   private MockProcessorContext<String, GenericRecord> context;
   private SchedulerProcessor processor;
@@ -70,6 +82,7 @@ class SchedulerProcessorTest {
     InMemorySchemaRegistryClient.dropScope(scope + SchedulerTopology.PDBS_STORE);
     InMemorySchemaRegistryClient.dropScope(scope + SchedulerTopology.CLAIMS_STORE);
     InMemorySchemaRegistryClient.dropScope(scope + SchedulerTopology.VOLUMES_STORE);
+    InMemorySchemaRegistryClient.dropScope(scope + SchedulerTopology.OBJECTS_STORE);
   }
 
   /** A new processor instance on the same stores, as after a restart. */
@@ -83,6 +96,7 @@ class SchedulerProcessorTest {
       pdbs.init(context.getStateStoreContext(), pdbs);
       claims.init(context.getStateStoreContext(), claims);
       volumes.init(context.getStateStoreContext(), volumes);
+      objects.init(context.getStateStoreContext(), objects);
       storesInitialized = true;
     }
     context.addStateStore(pods);
@@ -92,11 +106,15 @@ class SchedulerProcessorTest {
     context.addStateStore(pdbs);
     context.addStateStore(claims);
     context.addStateStore(volumes);
+    context.addStateStore(objects);
     io.kafkube.scheduler.framework.Volumes view = new io.kafkube.scheduler.framework.Volumes();
-    processor = new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view)), view,
+    io.kafkube.scheduler.framework.Namespaces namespaces = new io.kafkube.scheduler.framework.Namespaces();
+    io.kafkube.scheduler.framework.Workloads workloads = new io.kafkube.scheduler.framework.Workloads();
+    processor = new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view, namespaces, workloads)), view,
         SchedulerConfig.defaults().processorSettings(), SchedulerTopology.PODS_STORE, SchedulerTopology.NODES_STORE,
         SchedulerTopology.ASSUMED_STORE, SchedulerTopology.PRIORITY_CLASSES_STORE, SchedulerTopology.PDBS_STORE,
-        SchedulerTopology.CLAIMS_STORE, SchedulerTopology.VOLUMES_STORE);
+        SchedulerTopology.CLAIMS_STORE, SchedulerTopology.VOLUMES_STORE)
+        .withClusterObjects(namespaces, workloads, SchedulerTopology.OBJECTS_STORE);
     processor.init(context);
   }
 
@@ -108,6 +126,49 @@ class SchedulerProcessorTest {
     context.resetForwards();
     context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
     return context.forwarded().stream().map(f -> new CommandView(f.record().value())).toList();
+  }
+
+  private void objectEvent(Event.Kind kind, io.kafkube.schemas.resource.ResourceType type, String ns, String json) {
+    com.fasterxml.jackson.databind.node.ObjectNode o;
+    try {
+      o = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(json.replace('\'', '"'));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    o.put("apiVersion", type.apiVersion());
+    o.put("kind", type.kind());
+    GenericRecord rec = io.kafkube.schemas.json.KubeJson.toAvro(o, KafkubeSchemas.kind(type)).record();
+    String key = type.key(ns, o.path("metadata").path("name").asText()).toString();
+    processor.process(new Record<>(SchedulerTopology.ROUTE_KEY, new Event(kind, key, rec), 0L));
+  }
+
+  @Test
+  void namespaceLabelsAndSelectorsSurviveARestartAndOnlyTheirChangesAreStored() {
+    start();
+    TestNodes.Builder n = node("n").cpu("4").memory("4Gi");
+    processor.process(new Record<>(SchedulerTopology.ROUTE_KEY, new Event(Event.Kind.NODE, n.key(), n.obj()), 0L));
+    objectEvent(Event.Kind.NAMESPACE, NAMESPACES, null, "{'metadata': {'name': 'other', 'labels': {'team': 'b'}}}");
+    TestPods.Builder w = pod("w").namespace("other").label("app", "web").nodeName("n");
+    podEvent(w.key(), w.obj());
+    objectEvent(Event.Kind.REPLICA_SET, REPLICA_SETS, "default",
+        "{'metadata': {'name': 'web', 'namespace': 'default'}, 'spec': {'selector': {'matchLabels': {'app': 'web'}}}}");
+    Event rs = objects.get("REPLICA_SET /registry/replicasets.apps/default/web");
+    assertThat(rs).isNotNull();
+    objectEvent(Event.Kind.REPLICA_SET, REPLICA_SETS, "default", "{'metadata': {'name': 'web', 'namespace': 'default', "
+        + "'resourceVersion': '9'}, 'spec': {'selector': {'matchLabels': {'app': 'web'}}}, 'status': {'replicas': 2}}");
+    assertThat(objects.get("REPLICA_SET /registry/replicasets.apps/default/web"))
+        .as("a status update is not written").isEqualTo(rs);
+
+    start(); // the namespace's labels come back from the store
+    TestPods.Builder p = pod("p").podAntiAffinity("kubernetes.io/hostname", "app=web").namespaceSelector("team=b");
+    podEvent(p.key(), p.obj());
+    assertThat(punctuate(1_000)).extracting(CommandView::op).containsExactly(Op.UPDATE_STATUS, Op.CREATE);
+    objectEvent(Event.Kind.NAMESPACE, NAMESPACES, null, "{'metadata': {'name': 'other', 'labels': {'team': 'c'}}}");
+    assertThat(punctuate(1_100)).extracting(CommandView::op).containsExactly(Op.BIND);
+    processor.process(new Record<>(SchedulerTopology.ROUTE_KEY,
+        new Event(Event.Kind.NAMESPACE, "/registry/namespaces/other", null), 0L));
+    assertThat(objects.get("NAMESPACE /registry/namespaces/other")).isNull();
   }
 
   @Test

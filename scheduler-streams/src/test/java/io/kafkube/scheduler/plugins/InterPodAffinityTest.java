@@ -8,6 +8,7 @@ import static io.kafkube.scheduler.testing.TestNodes.node;
 import static io.kafkube.scheduler.testing.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkube.scheduler.framework.Namespaces;
 import io.kafkube.scheduler.framework.Status;
 import io.kafkube.scheduler.testing.TestCluster;
 import io.kafkube.scheduler.testing.TestPods;
@@ -167,5 +168,86 @@ class InterPodAffinityTest {
   void score(ScoreCase c) {
     assertThat(c.cluster().score(new InterPodAffinity(), c.pod().info()).values())
         .containsExactlyElementsOf(c.expected());
+  }
+
+  /** Namespaces "default" and "other" of team a, "third" of team b; "ghost" has no Namespace object. */
+  private static Namespaces teams() {
+    Namespaces ns = new Namespaces();
+    ns.put("default", Map.of("team", "a"));
+    ns.put("other", Map.of("team", "a", "env", "prod"));
+    ns.put("third", Map.of("team", "b"));
+    return ns;
+  }
+
+  static Stream<Case> namespaceSelectorCases() {
+    return Stream.of(
+        new Case("anti-affinity to the namespaces a selector picks by their labels",
+            pod("p").podAntiAffinity(HOST, "app=web").namespaceSelector("team=a"),
+            zones(pods(pod("w").namespace("other").label("app", "web")), pods(pod("w3").namespace("third")
+                .label("app", "web")), NONE), List.of(ANTI_AFFINITY_NOT_MATCH, OK, OK)),
+        new Case("a selector and listed namespaces are a union",
+            pod("p").podAntiAffinity(HOST, "app=web").namespaceSelector("team=a").namespaces("third"),
+            zones(pods(pod("w").namespace("other").label("app", "web")), pods(pod("w3").namespace("third")
+                .label("app", "web")), NONE), List.of(ANTI_AFFINITY_NOT_MATCH, ANTI_AFFINITY_NOT_MATCH, OK)),
+        new Case("a selector with expressions", pod("p").podAntiAffinity(HOST, "app=web").namespaceSelector("env Exists"),
+            zones(pods(pod("w").label("app", "web")), pods(pod("w2").namespace("other").label("app", "web")), NONE),
+            List.of(OK, ANTI_AFFINITY_NOT_MATCH, OK)),
+        new Case("listed namespaces alone do not include the pod's own",
+            pod("p").podAntiAffinity(HOST, "app=web").namespaces("third"),
+            zones(pods(pod("w").label("app", "web")), NONE, NONE), List.of(OK, OK, OK)),
+        new Case("a selector leaves out namespaces without a Namespace object",
+            pod("p").podAntiAffinity(HOST, "app=web").namespaceSelector("team NotIn b"),
+            zones(pods(pod("w").namespace("ghost").label("app", "web")), pods(pod("w2").namespace("other")
+                .label("app", "web")), NONE), List.of(OK, ANTI_AFFINITY_NOT_MATCH, OK)),
+        new Case("an empty selector is every namespace, known or not",
+            pod("p").podAntiAffinity(HOST, "app=web").namespaceSelector(),
+            zones(pods(pod("w").namespace("ghost").label("app", "web")), NONE, NONE),
+            List.of(ANTI_AFFINITY_NOT_MATCH, OK, OK)),
+        new Case("affinity to a zone of pods in selected namespaces",
+            pod("p").podAffinity(ZONE, "app=db").namespaceSelector("team=b"),
+            zones(pods(pod("db").label("app", "db")), NONE, pods(pod("db3").namespace("third").label("app", "db"))),
+            List.of(AFFINITY_NOT_MATCH, AFFINITY_NOT_MATCH, OK)),
+        new Case("self-affinity by selector: the first pod of a group in a selected namespace goes anywhere",
+            pod("p").label("app", "db").podAffinity(ZONE, "app=db").namespaceSelector("team=a"),
+            zones(NONE, NONE, NONE), List.of(OK, OK, OK)),
+        new Case("self-affinity by selector that does not select the pod's namespace finds no group",
+            pod("p").label("app", "db").podAffinity(ZONE, "app=db").namespaceSelector("team=b"),
+            zones(NONE, NONE, NONE), List.of(AFFINITY_NOT_MATCH, AFFINITY_NOT_MATCH, AFFINITY_NOT_MATCH)),
+        new Case("an existing pod's anti-affinity selects the incoming pod's namespace by its labels",
+            pod("p").namespace("other").label("app", "web"),
+            zones(pods(pod("e").namespace("third").podAntiAffinity(HOST, "app=web").namespaceSelector("team=a")),
+                pods(pod("f").namespace("third").podAntiAffinity(HOST, "app=web").namespaceSelector("team=b")), NONE),
+            List.of(EXISTING_ANTI_AFFINITY_NOT_MATCH, OK, OK)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("namespaceSelectorCases")
+  void namespaceSelector(Case c) {
+    assertThat(c.cluster().filter(new InterPodAffinity(teams()), c.pod().info()).values())
+        .containsExactlyElementsOf(c.expected());
+  }
+
+  @Test
+  void preferredTermsScoreByNamespaceSelectorToo() {
+    TestCluster c = zones(pods(pod("db").namespace("third").label("app", "db")), NONE,
+        pods(pod("db3").namespace("other").label("app", "db")));
+    assertThat(c.score(new InterPodAffinity(teams()),
+        pod("p").preferredPodAffinity(50, ZONE, "app=db").namespaceSelector("team=b").info()).values())
+        .containsExactly(100L, 100L, 0L);
+    // Without Namespace objects known, the selector selects nothing.
+    assertThat(c.score(new InterPodAffinity(),
+        pod("p").preferredPodAffinity(50, ZONE, "app=db").namespaceSelector("team=b").info()).values())
+        .containsExactly(0L, 0L, 0L);
+  }
+
+  @Test
+  void namespaceLabelChangesAreReported() {
+    Namespaces ns = new Namespaces();
+    assertThat(ns.put("a", Map.of("team", "x"))).isTrue();
+    assertThat(ns.put("a", Map.of("team", "x"))).isFalse();
+    assertThat(ns.put("a", Map.of("team", "y"))).isTrue();
+    assertThat(ns.labels("a")).isEqualTo(Map.of("team", "y"));
+    assertThat(ns.remove("a")).isTrue();
+    assertThat(ns.labels("a")).isNull();
   }
 }

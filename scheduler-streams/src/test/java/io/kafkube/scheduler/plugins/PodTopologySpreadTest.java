@@ -7,10 +7,14 @@ import static io.kafkube.scheduler.testing.TestNodes.node;
 import static io.kafkube.scheduler.testing.TestPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkube.scheduler.framework.LabelSelector;
 import io.kafkube.scheduler.framework.Status;
+import io.kafkube.scheduler.framework.Workloads;
 import io.kafkube.scheduler.testing.TestCluster;
 import io.kafkube.scheduler.testing.TestPods;
+import io.kafkube.scheduler.testing.TestWorkloads;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,5 +138,113 @@ class PodTopologySpreadTest {
   void score(ScoreCase c) {
     assertThat(c.cluster().score(new PodTopologySpread(), c.pod().info()).values())
         .containsExactlyElementsOf(c.expected());
+  }
+
+  /** A Service "web" (app=web) and a ReplicaSet "web-1" (app=web, hash=1) in default; a StatefulSet "db" (app=db). */
+  private static Workloads workloads() {
+    Workloads w = new Workloads();
+    w.put(Workloads.Kind.SERVICE, TestWorkloads.record("services",
+        TestWorkloads.serviceJson("default", "web", Map.of("app", "web"))));
+    w.put(Workloads.Kind.SERVICE, TestWorkloads.record("services",
+        TestWorkloads.serviceJson("default", "headless", null)));
+    w.put(Workloads.Kind.SERVICE, TestWorkloads.record("services",
+        TestWorkloads.serviceJson("other", "tier", Map.of("tier", "front"))));
+    w.put(Workloads.Kind.REPLICA_SET, TestWorkloads.record("replicasets.apps",
+        TestWorkloads.controllerJson("default", "web-1", "app=web", "hash=1")));
+    w.put(Workloads.Kind.STATEFUL_SET, TestWorkloads.record("statefulsets.apps",
+        TestWorkloads.controllerJson("default", "db", "app=db", "role In primary,replica")));
+    return w;
+  }
+
+  record SelectorCase(String name, TestPods.Builder pod, String expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<SelectorCase> defaultSelectorCases() {
+    return Stream.of(
+        new SelectorCase("nothing groups a pod without labels or owner", pod("p"), null),
+        new SelectorCase("a Service selecting the pod", pod("p").label("app", "web").label("tier", "front"),
+            "[app In [web]]"),
+        new SelectorCase("a Service of another namespace does not count", pod("p").namespace("default")
+            .label("tier", "front"), null),
+        new SelectorCase("the Services' selectors and the ReplicaSet's requirements together",
+            pod("p").label("app", "web").label("hash", "1").controlledBy("ReplicaSet", "web-1"),
+            "[app In [web], app In [web], hash In [1]]"),
+        new SelectorCase("a StatefulSet's selector with expressions",
+            pod("p").label("app", "db").label("role", "primary").controlledBy("StatefulSet", "db"),
+            "[app In [db], role In [primary, replica]]"),
+        new SelectorCase("a controller not known adds nothing",
+            pod("p").label("app", "cache").controlledBy("ReplicaSet", "cache-1"), null),
+        new SelectorCase("an owner of another kind adds nothing", pod("p").label("app", "db")
+            .controlledBy("DaemonSet", "db"), null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("defaultSelectorCases")
+  void defaultSelector(SelectorCase c) {
+    LabelSelector s = workloads().defaultSelector(c.pod().info());
+    assertThat(s.isEmpty() ? null : s.requirements().stream()
+        .map(r -> r.key() + " " + r.operator() + " " + r.values()).toList().toString()).isEqualTo(c.expected());
+  }
+
+  /** n1 with two web pods and n2 in zone a, n3 in zone b. */
+  private static TestCluster webZones() {
+    TestPods.Builder w1 = pod("w1").label("app", "web").label("hash", "1").controlledBy("ReplicaSet", "web-1");
+    TestPods.Builder w2 = pod("w2").label("app", "web").label("hash", "1").controlledBy("ReplicaSet", "web-1");
+    return cluster().node(node("n1").label(TOPOLOGY_ZONE, "a"), w1, w2).node(node("n2").label(TOPOLOGY_ZONE, "a"))
+        .node(node("n3").label(TOPOLOGY_ZONE, "b"));
+  }
+
+  private static final String TOPOLOGY_ZONE = "topology.kubernetes.io/zone";
+
+  private static TestPods.Builder web() {
+    return pod("p").label("app", "web").label("hash", "1").controlledBy("ReplicaSet", "web-1");
+  }
+
+  static Stream<ScoreCase> systemDefaultCases() {
+    return Stream.of(
+        // hostname (maxSkew 3, weight ln 5) and zone (maxSkew 5, weight ln 4): n1 2·1.61+2 + 2·1.39+4 = 12,
+        // n2 2 + 6.77 = 9, n3 2 + 4 = 6; normalized 100·(max+min−s)/max.
+        new ScoreCase("a ReplicaSet's pod is spread by host and zone", web(), webZones(), List.of(50L, 75L, 100L)),
+        new ScoreCase("a pod nothing groups is not scored", pod("p").label("app", "cache"), webZones(),
+            List.of(0L, 0L, 0L)),
+        new ScoreCase("a pod with constraints of its own gets no defaults",
+            web().spread(1, HOST, SOFT, null, "app=none"), webZones(), List.of(100L, 100L, 100L)),
+        // A node without the zone label is scored (its missing label a zone domain of its own), not ignored:
+        // two zone domains and two hosts, weights ln 4: n1 1.39+2 + 1.39+4 = 9, n2 2 (no zone part).
+        new ScoreCase("with system defaults a node without the zone label is still scored",
+            pod("p").label("app", "web"), cluster().node(node("n1").label(TOPOLOGY_ZONE, "a"),
+                pod("w").label("app", "web")).node(node("n2")), List.of(22L, 100L)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("systemDefaultCases")
+  void systemDefaults(ScoreCase c) {
+    assertThat(c.cluster().score(new PodTopologySpread(workloads()), c.pod().info()).values())
+        .containsExactlyElementsOf(c.expected());
+  }
+
+  @Test
+  void ownSoftConstraintsStillIgnoreNodesWithoutTheKey() {
+    TestCluster c = cluster().node(node("n1").label(TOPOLOGY_ZONE, "a"), pod("w").label("app", "web"))
+        .node(node("n2"));
+    assertThat(c.score(new PodTopologySpread(workloads()),
+        pod("p").label("app", "web").spread(1, TOPOLOGY_ZONE, SOFT, null, "app=web").info()).values())
+        .containsExactly(100L, 0L);
+  }
+
+  @Test
+  void selectorChangesAreReported() {
+    Workloads w = new Workloads();
+    var rs = TestWorkloads.controllerJson("default", "web-1", "app=web");
+    assertThat(w.put(Workloads.Kind.REPLICA_SET, TestWorkloads.record("replicasets.apps", rs))).isTrue();
+    rs.putObject("status").put("replicas", 3);
+    assertThat(w.put(Workloads.Kind.REPLICA_SET, TestWorkloads.record("replicasets.apps", rs)))
+        .as("a status update changes nothing the scheduler reads").isFalse();
+    assertThat(w.remove(Workloads.Kind.REPLICA_SET, "default", "web-1")).isTrue();
+    assertThat(w.remove(Workloads.Kind.REPLICA_SET, "default", "web-1")).isFalse();
   }
 }

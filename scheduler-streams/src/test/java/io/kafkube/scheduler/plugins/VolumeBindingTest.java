@@ -12,6 +12,7 @@ import io.kafkube.scheduler.framework.NodeInfo;
 import io.kafkube.scheduler.framework.PodInfo;
 import io.kafkube.scheduler.framework.Status;
 import io.kafkube.scheduler.framework.Volumes;
+import io.kafkube.scheduler.testing.TestPods;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -97,5 +98,81 @@ class VolumeBindingTest {
     assertThat(volumes.volumesToBind(pod("p").claim("a").info(), NODES.get(0))).isEmpty();
     assertThat(volumes.volumesToBind(pod("q").claim("b").info(), NODES.get(0)))
         .as("a volume a claim names is not available before its claimRef is seen").isEqualTo(Map.of("default/b", "big"));
+  }
+
+  /** A StorageClass record with a binding mode (null: unset). */
+  static GenericRecord storageClass(String name, String mode) {
+    com.fasterxml.jackson.databind.node.ObjectNode sc =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    sc.put("apiVersion", "storage.k8s.io/v1");
+    sc.put("kind", "StorageClass");
+    sc.putObject("metadata").put("name", name);
+    sc.put("provisioner", "kubernetes.io/no-provisioner");
+    if (mode != null) {
+      sc.put("volumeBindingMode", mode);
+    }
+    return io.kafkube.schemas.json.KubeJson.toAvro(sc, io.kafkube.schemas.avro.KafkubeSchemas.kind(
+        io.kafkube.schemas.resource.ResourceRegistry.kubernetes().byGroupResource("storageclasses.storage.k8s.io")
+            .orElseThrow())).record();
+  }
+
+  record PreCase(String name, List<GenericRecord> classes, List<GenericRecord> claims, String expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final String WFFC = "WaitForFirstConsumer";
+
+  static Stream<PreCase> preFilterCases() {
+    return Stream.of(
+        new PreCase("an unbound claim of a WaitForFirstConsumer class waits for the pod",
+            List.of(storageClass("local", WFFC)), List.of(claim("data", "local", "1Gi", null)), OK),
+        new PreCase("an unbound claim of an Immediate class", List.of(storageClass("local", "Immediate")),
+            List.of(claim("data", "local", "1Gi", null)), Volumes.UNBOUND_IMMEDIATE),
+        new PreCase("a class without a mode is Immediate (the API's default)", List.of(storageClass("local", null)),
+            List.of(claim("data", "local", "1Gi", null)), Volumes.UNBOUND_IMMEDIATE),
+        new PreCase("a class not found is Immediate", List.of(storageClass("other", WFFC)),
+            List.of(claim("data", "local", "1Gi", null)), Volumes.UNBOUND_IMMEDIATE),
+        new PreCase("a claim without a class is Immediate", List.of(storageClass("local", WFFC)),
+            List.of(claim("data", "", "1Gi", null)), Volumes.UNBOUND_IMMEDIATE),
+        new PreCase("a bound claim of an Immediate class is fine", List.of(storageClass("local", "Immediate")),
+            List.of(claim("data", "local", "1Gi", "pv")), OK),
+        new PreCase("one unbound immediate claim among delayed ones",
+            List.of(storageClass("local", WFFC), storageClass("fast", "Immediate")),
+            List.of(claim("data", "local", "1Gi", null), claim("logs", "fast", "1Gi", null)),
+            Volumes.UNBOUND_IMMEDIATE),
+        new PreCase("a missing claim", List.of(storageClass("local", WFFC)),
+            List.of(claim("data", "local", "1Gi", null)),
+            "persistentvolumeclaim \"logs\" not found"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("preFilterCases")
+  void preFilter(PreCase c) {
+    Volumes volumes = new Volumes();
+    c.classes().forEach(volumes::putClass);
+    c.claims().forEach(volumes::putClaim);
+    TestPods.Builder pod = pod("p");
+    c.claims().forEach(claim -> pod.claim(io.kafkube.schemas.meta.Meta.name(claim)));
+    if (c.name().equals("a missing claim")) {
+      pod.claim("logs");
+    }
+    Status s = new VolumeBinding(volumes).preFilter(new CycleState(), pod.info(), NODES);
+    assertThat(s.isSuccess() ? OK : String.join(", ", s.reasons())).isEqualTo(c.expected());
+    if (!s.isSuccess()) {
+      assertThat(s.code()).isEqualTo(Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
+    }
+  }
+
+  @Test
+  void aClassChangeIsReportedOnlyWhenItsModeChanges() {
+    Volumes volumes = new Volumes();
+    assertThat(volumes.putClass(storageClass("local", WFFC))).isTrue();
+    assertThat(volumes.putClass(storageClass("local", WFFC))).isFalse();
+    assertThat(volumes.putClass(storageClass("local", null))).isTrue();
+    assertThat(volumes.removeClass("local")).isTrue();
+    assertThat(volumes.removeClass("local")).isFalse();
   }
 }

@@ -37,10 +37,11 @@ public final class SchedulerDriver implements AutoCloseable {
   private final io.kafkube.schemas.resource.ResourceType priorityClassType = io.kafkube.schemas.resource
       .ResourceRegistry.kubernetes().byGroupResource("priorityclasses.scheduling.k8s.io").orElseThrow();
   private final Path stateDir;
+  private final TopicCatalog topics;
 
   public SchedulerDriver(SchedulerConfig config) {
     InMemorySchemaRegistryClient client = InMemorySchemaRegistryClient.forScope(scope);
-    TopicCatalog topics = KafkubeTopics.catalog("t", 3, schema -> AvroSerde.generic(client, schema, false));
+    topics = KafkubeTopics.catalog("t", 3, schema -> AvroSerde.generic(client, schema, false));
     try {
       stateDir = Files.createTempDirectory("scheduler-ttd-");
     } catch (java.io.IOException e) {
@@ -90,6 +91,57 @@ public final class SchedulerDriver implements AutoCloseable {
       throw new IllegalStateException("bad test priority class: " + c.problems());
     }
     priorityClasses.pipeInput(priorityClassType.key(null, name).toString(), c.record());
+  }
+
+  /**
+   * Any object on its state topic, from JSON (e.g. {@code {"metadata": {"name": "team-a", "labels": {…}}}});
+   * apiVersion and kind are filled in. Returns its object key.
+   */
+  public String object(String groupResource, com.fasterxml.jackson.databind.node.ObjectNode json) {
+    io.kafkube.schemas.resource.ResourceType type = io.kafkube.schemas.resource.ResourceRegistry.kubernetes()
+        .byGroupResource(groupResource).orElseThrow();
+    json.put("apiVersion", type.apiVersion());
+    json.put("kind", type.kind());
+    io.kafkube.schemas.json.Conversion c = io.kafkube.schemas.json.KubeJson.toAvro(json,
+        io.kafkube.schemas.avro.KafkubeSchemas.kind(type));
+    if (!c.clean()) {
+      throw new IllegalStateException("bad test " + type.kind() + ": " + c.problems());
+    }
+    com.fasterxml.jackson.databind.JsonNode meta = json.path("metadata");
+    String key = type.key(meta.path("namespace").isMissingNode() ? "default" : meta.path("namespace").asText(),
+        meta.path("name").asText()).toString();
+    input(type).pipeInput(key, c.record());
+    return key;
+  }
+
+  /** Deletes an object by its key. */
+  public void deleteObject(String groupResource, String key) {
+    input(io.kafkube.schemas.resource.ResourceRegistry.kubernetes().byGroupResource(groupResource).orElseThrow())
+        .pipeInput(key, null);
+  }
+
+  private TestInputTopic<String, GenericRecord> input(io.kafkube.schemas.resource.ResourceType type) {
+    return driver.createInputTopic(topics.state(type).name(), Serdes.String().serializer(),
+        topics.state(type).valueSerde().serializer());
+  }
+
+  /** A Namespace with labels. */
+  public String namespace(String name, java.util.Map<String, String> labels) {
+    com.fasterxml.jackson.databind.node.ObjectNode ns =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode meta = ns.putObject("metadata").put("name", name);
+    labels.forEach(meta.putObject("labels")::put);
+    return object("namespaces", ns);
+  }
+
+  /** A StorageClass with the given volumeBindingMode. */
+  public String storageClass(String name, String volumeBindingMode) {
+    com.fasterxml.jackson.databind.node.ObjectNode sc =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    sc.putObject("metadata").put("name", name);
+    sc.put("provisioner", "kubernetes.io/no-provisioner");
+    sc.put("volumeBindingMode", volumeBindingMode);
+    return object("storageclasses.storage.k8s.io", sc);
   }
 
   public void claim(GenericRecord pvc) {

@@ -238,7 +238,7 @@ public final class TestPods {
     }
 
     /** A label selector: {@code "app=web"} pairs go to matchLabels; {@code "key op v1,v2"} to matchExpressions. */
-    static ObjectNode selector(ObjectNode parent, String field, String... requirements) {
+    public static ObjectNode selector(ObjectNode parent, String field, String... requirements) {
       ObjectNode sel = parent.putObject(field);
       for (String r : requirements) {
         if (r.contains("=")) {
@@ -262,6 +262,37 @@ public final class TestPods {
       return sel;
     }
 
+    /** The pod affinity term added last, for {@link #namespaceSelector} and {@link #namespaces}. */
+    private ObjectNode lastTerm;
+
+    /** Sets the {@code namespaceSelector} of the last pod affinity term ({@code {}} when no requirement is given). */
+    public Builder namespaceSelector(String... requirements) {
+      selector(lastTerm, "namespaceSelector", requirements);
+      return this;
+    }
+
+    /** Sets the {@code namespaces} of the last pod affinity term. */
+    public Builder namespaces(String... namespaces) {
+      ArrayNode ns = lastTerm.putArray("namespaces");
+      for (String n : namespaces) {
+        ns.add(n);
+      }
+      return this;
+    }
+
+    /** A controller owner reference ({@code apps/v1}, e.g. a ReplicaSet), as its controller sets it. */
+    public Builder controlledBy(String kind, String name) {
+      ArrayNode refs = meta.has("ownerReferences") ? (ArrayNode) meta.get("ownerReferences")
+          : meta.putArray("ownerReferences");
+      ObjectNode ref = refs.addObject();
+      ref.put("apiVersion", "apps/v1");
+      ref.put("kind", kind);
+      ref.put("name", name);
+      ref.put("uid", "uid-" + kind + "-" + name);
+      ref.put("controller", true);
+      return this;
+    }
+
     private ObjectNode podAffinityTerm(String kind, boolean required, int weight, String topologyKey,
         String... selector) {
       ObjectNode aff = spec.with("affinity").with(kind);
@@ -278,6 +309,7 @@ public final class TestPods {
       }
       term.put("topologyKey", topologyKey);
       selector(term, "labelSelector", selector);
+      lastTerm = term;
       return term;
     }
 

@@ -16,6 +16,7 @@ import io.kubernetes.client.proto.V1Networking;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
+import io.kubernetes.client.proto.V1Storage;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -92,7 +93,7 @@ public final class ProtoCatalog {
     return new ProtoCatalog(List.of(
         V1.getDescriptor(), V1Apps.getDescriptor(), V1Batch.getDescriptor(),
         V1Networking.getDescriptor(), V1Discovery.getDescriptor(), V1Coordination.getDescriptor(),
-        V1Rbac.getDescriptor(), V1Scheduling.getDescriptor(), V1Policy.getDescriptor(),
+        V1Rbac.getDescriptor(), V1Scheduling.getDescriptor(), V1Policy.getDescriptor(), V1Storage.getDescriptor(),
         Meta.getDescriptor(), Resource.getDescriptor(), IntStr.getDescriptor(),
         Runtime.getDescriptor()));
   }

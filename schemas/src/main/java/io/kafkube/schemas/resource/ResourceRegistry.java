@@ -43,6 +43,7 @@ public final class ResourceRegistry {
       group("rbac.authorization.k8s.io", "rbac", "RoleBinding", "rolebindings", true, NONE, NONE),
       group("rbac.authorization.k8s.io", "rbac", "ClusterRoleBinding", "clusterrolebindings", false, NONE, NONE),
       group("scheduling.k8s.io", "scheduling", "PriorityClass", "priorityclasses", false, List.of("pc"), NONE),
+      group("storage.k8s.io", "storage", "StorageClass", "storageclasses", false, List.of("sc"), NONE),
       group("policy", "policy", "PodDisruptionBudget", "poddisruptionbudgets", true, List.of("pdb"), NONE)));
 
   private final List<ResourceType> types;

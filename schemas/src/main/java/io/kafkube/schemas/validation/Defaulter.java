@@ -38,6 +38,7 @@ public final class Defaulter {
       case "PersistentVolume" -> OtherDefaults.persistentVolume(obj);
       case "Node" -> OtherDefaults.node(obj);
       case "PriorityClass" -> OtherDefaults.priorityClass(obj);
+      case "StorageClass" -> OtherDefaults.storageClass(obj);
       case "EndpointSlice" -> OtherDefaults.endpointSlice(obj);
       case "Endpoints" -> OtherDefaults.endpoints(obj);
       case "RoleBinding", "ClusterRoleBinding" -> OtherDefaults.binding(obj);

@@ -131,6 +131,12 @@ public final class ObjectValidator {
         }
       }
       case "PodDisruptionBudget" -> ClusterValidation.validatePodDisruptionBudget(spec, errs);
+      case "StorageClass" -> {
+        StorageValidation.validateStorageClass(obj, errs);
+        if (update) {
+          StorageValidation.validateStorageClassUpdate(obj, old, errs);
+        }
+      }
       default -> { } // Endpoints, Event, ServiceAccount, ControllerRevision, IngressClass: metadata only
     }
   }

@@ -97,6 +97,12 @@ final class OtherDefaults {
     setIfAbsent(pc, "preemptionPolicy", "PreemptLowerPriority");
   }
 
+  /** kube's SetDefaults_StorageClass: reclaimPolicy Delete, volumeBindingMode Immediate. */
+  static void storageClass(GenericRecord sc) {
+    setIfAbsent(sc, "reclaimPolicy", "Delete");
+    setIfAbsent(sc, "volumeBindingMode", "Immediate");
+  }
+
   static void endpointSlice(GenericRecord slice) {
     for (GenericRecord port : Rec.records(slice, "ports")) {
       if (!Rec.has(port, "name")) {

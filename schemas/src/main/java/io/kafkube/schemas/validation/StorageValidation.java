@@ -24,6 +24,44 @@ final class StorageValidation {
 
   private StorageValidation() {}
 
+  private static final List<String> CLASS_RECLAIM = List.of("Delete", "Retain");
+  private static final List<String> BINDING_MODES = List.of("Immediate", "WaitForFirstConsumer");
+
+  /** kube's ValidateStorageClass: a provisioner, and known reclaimPolicy and volumeBindingMode values. */
+  static void validateStorageClass(GenericRecord sc, List<FieldError> errs) {
+    String provisioner = s(sc, "provisioner");
+    if (provisioner.isEmpty()) {
+      errs.add(FieldError.required(FieldPath.of("provisioner"), ""));
+    }
+    String reclaim = s(sc, "reclaimPolicy");
+    if (!reclaim.isEmpty() && !CLASS_RECLAIM.contains(reclaim)) {
+      errs.add(FieldError.notSupported(FieldPath.of("reclaimPolicy"), reclaim, CLASS_RECLAIM));
+    }
+    String mode = s(sc, "volumeBindingMode");
+    if (mode.isEmpty()) {
+      errs.add(FieldError.required(FieldPath.of("volumeBindingMode"), ""));
+    } else if (!BINDING_MODES.contains(mode)) {
+      errs.add(FieldError.notSupported(FieldPath.of("volumeBindingMode"), mode, BINDING_MODES));
+    }
+  }
+
+  /** kube's ValidateStorageClassUpdate: parameters, provisioner, reclaimPolicy and volumeBindingMode are fixed. */
+  static void validateStorageClassUpdate(GenericRecord sc, GenericRecord old, List<FieldError> errs) {
+    if (!String.valueOf(new TreeMap<>(Rec.map(sc, "parameters"))).equals(
+        String.valueOf(new TreeMap<>(Rec.map(old, "parameters"))))) {
+      errs.add(FieldError.forbidden(FieldPath.of("parameters"), "updates to parameters are forbidden."));
+    }
+    if (!s(sc, "provisioner").equals(s(old, "provisioner"))) {
+      errs.add(FieldError.forbidden(FieldPath.of("provisioner"), "updates to provisioner are forbidden."));
+    }
+    if (!s(sc, "reclaimPolicy").equals(s(old, "reclaimPolicy"))) {
+      errs.add(FieldError.forbidden(FieldPath.of("reclaimPolicy"), "updates to reclaimPolicy are forbidden."));
+    }
+    if (!s(sc, "volumeBindingMode").equals(s(old, "volumeBindingMode"))) {
+      errs.add(FieldError.invalid(FieldPath.of("volumeBindingMode"), s(sc, "volumeBindingMode"), "field is immutable"));
+    }
+  }
+
   static void validatePersistentVolume(GenericRecord spec, List<FieldError> errs) {
     accessModes(spec, SPEC, "", errs);
     Map<String, Object> capacity = new TreeMap<>(Rec.map(spec, "capacity"));

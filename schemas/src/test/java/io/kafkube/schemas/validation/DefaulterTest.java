@@ -172,6 +172,8 @@ class DefaulterTest {
             Map.of("/status/allocatable", "{\"cpu\":\"4\",\"memory\":\"8Gi\"}")),
         Arguments.of("PriorityClass", "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: p}\nvalue: 5",
             Map.of("/preemptionPolicy", "\"PreemptLowerPriority\"")),
+        Arguments.of("StorageClass", "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: s}\nprovisioner: p",
+            Map.of("/reclaimPolicy", "\"Delete\"", "/volumeBindingMode", "\"Immediate\"")),
         Arguments.of("EndpointSlice", "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: e, namespace: d}\n"
             + "addressType: IPv4\nports: [{port: 80}]", Map.of("/ports/0/protocol", "\"TCP\"", "/ports/0/name", "\"\"")),
         Arguments.of("RoleBinding", "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: d}\n"

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** ConfigMap, Secret, Namespace, Node, PV/PVC, Ingress, EndpointSlice, Lease, RBAC, PriorityClass, PDB. */
+/** ConfigMap, Secret, Namespace, Node, PV/PVC, Ingress, EndpointSlice, Lease, RBAC, PriorityClass, PDB, StorageClass. */
 class OtherKindsValidationTest {
   private static final String NS = "metadata: {name: x, namespace: default}\n";
   private static final String CLUSTER = "metadata: {name: x}\n";
@@ -88,7 +88,15 @@ class OtherKindsValidationTest {
                 + "error: system-mine is not a known system priority class")),
         c("PodDisruptionBudget", "policy/v1", NS + "spec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: web}}}",
             List.of("spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set")),
-        c("PodDisruptionBudget", "policy/v1", NS + "spec: {minAvailable: 50%, selector: {matchLabels: {app: web}}}", List.of()));
+        c("PodDisruptionBudget", "policy/v1", NS + "spec: {minAvailable: 50%, selector: {matchLabels: {app: web}}}", List.of()),
+        c("StorageClass", "storage.k8s.io/v1", "metadata: {name: fast}\nprovisioner: example.com/disk", List.of()),
+        c("StorageClass", "storage.k8s.io/v1", "metadata: {name: fast}\nvolumeBindingMode: WaitForFirstConsumer",
+            List.of("provisioner: Required value")),
+        c("StorageClass", "storage.k8s.io/v1", "metadata: {name: fast}\nprovisioner: p\nvolumeBindingMode: Later\n"
+            + "reclaimPolicy: Recycle",
+            List.of("reclaimPolicy: Unsupported value: \"Recycle\": supported values: \"Delete\", \"Retain\"",
+                "volumeBindingMode: Unsupported value: \"Later\": supported values: \"Immediate\", "
+                    + "\"WaitForFirstConsumer\"")));
   }
 
   @ParameterizedTest

@@ -147,4 +147,16 @@ class UpdateValidationTest {
     assertThat(TestObjects.update("PriorityClass", old.replace("100", "200"), old))
         .containsExactly("value: Forbidden: may not be changed in an update.");
   }
+
+  @Test
+  void aStorageClassKeepsItsProvisionerParametersAndModes() {
+    String old = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: s}\nprovisioner: p\n"
+        + "parameters: {type: ssd}\nvolumeBindingMode: Immediate\nreclaimPolicy: Delete";
+    assertThat(TestObjects.update("StorageClass", old + "\nallowVolumeExpansion: true", old)).isEmpty();
+    assertThat(TestObjects.update("StorageClass", old.replace("Immediate", "WaitForFirstConsumer")
+        .replace("type: ssd", "type: hdd").replace("provisioner: p", "provisioner: q"), old)).containsExactly(
+        "parameters: Forbidden: updates to parameters are forbidden.",
+        "provisioner: Forbidden: updates to provisioner are forbidden.",
+        "volumeBindingMode: Invalid value: \"WaitForFirstConsumer\": field is immutable");
+  }
 }
