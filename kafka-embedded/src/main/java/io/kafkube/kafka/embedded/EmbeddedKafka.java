@@ -48,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(Builder b) {
     this.dataDir = b.dataDir;
     this.port = b.port == 0 ? freePort() : b.port;
-    this.controllerPort = b.controllerPort == 0 ? freePort() : b.controllerPort;
+    this.controllerPort = b.controllerPort == 0 ? freePortOtherThan(this.port) : b.controllerPort;
     this.overrides = Map.copyOf(b.overrides);
   }
 
@@ -182,6 +182,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** A port that is free on 127.0.0.1 right now. */
+  /** A free port that is not {@code taken}: two free ports asked for one after the other may be the same one. */
+  static int freePortOtherThan(int taken) {
+    for (int i = 0; i < 100; i++) {
+      int p = freePort();
+      if (p != taken) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no free port other than " + taken);
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
