@@ -58,8 +58,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Usage: {@code NodeAgentBenchmark [--nodes 1000] [--pods 3000] [--lease-nodes 5000]
  * [--lease-seconds 40] [--writers 64] [--rate pods-per-second, 0 = as fast as the writers go] [--partitions 6]
- * [--warmup-pods 1000]}. The warm-up pods are created the same way, at the same rate, before the measured ones, and
- * stay; they are not measured.
+ * [--warmup-pods 6000]}. The warm-up pods are created the same way before the measured ones, as fast as the writers
+ * go, and stay on their nodes; they are not measured (the JIT compiles the write path, the scheduler and the agents'
+ * sync over the first tens of thousands of writes).
  */
 public final class NodeAgentBenchmark {
   private static final ResourceType PODS = ResourceRegistry.kubernetes().byGroupResource("pods").orElseThrow();
@@ -77,7 +78,7 @@ public final class NodeAgentBenchmark {
     int writers = 64;
     int partitions = 6;
     int rate = 0;
-    int warmup = 1000;
+    int warmup = 6000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[++i]);
@@ -125,9 +126,9 @@ public final class NodeAgentBenchmark {
       if (warmup > 0) {
         // not measured: the JIT compiles the write path, the scheduler and the agents' sync before the run
         long w0 = System.nanoTime();
-        Phase warm = createAtRate(c, "warm", warmup, writers, rate);
-        out.printf(Locale.ROOT, "warm-up (not measured): %d pods at %s, %d Running after %.1f s%n", warmup,
-            rate > 0 ? rate + "/s" : "max", warm.running.size(), (System.nanoTime() - w0) / 1e9);
+        Phase warm = createAtRate(c, "warm", warmup, writers, 0);
+        out.printf(Locale.ROOT, "warm-up (not measured): %d pods as fast as %d writers go, %d Running after %.1f s; "
+            + "they stay on their nodes%n", warmup, writers, warm.running.size(), (System.nanoTime() - w0) / 1e9);
       }
       ProcessCpu cpu = ProcessCpu.start();
       long start = System.nanoTime();

@@ -61,6 +61,11 @@ public final class ApiHttp {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** DELETE; the response body as text. */
+  public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return client.send(request(path, "application/json").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** GET with the given Accept header; the whole body as bytes. */
   public HttpResponse<byte[]> get(String path, String accept) throws IOException, InterruptedException {
     return client.send(request(path, accept).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

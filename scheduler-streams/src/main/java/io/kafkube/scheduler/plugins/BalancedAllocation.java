@@ -17,8 +17,8 @@ public final class BalancedAllocation implements ScorePlugin {
 
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    double cpu = fraction(node.allocatable().cpu(), node.requested().cpu() + LeastAllocated.nonZeroCpu(pod));
-    double mem = fraction(node.allocatable().memory(), node.requested().memory() + LeastAllocated.nonZeroMemory(pod));
+    double cpu = fraction(node.allocatableCpu(), node.requestedCpu() + LeastAllocated.nonZeroCpu(pod));
+    double mem = fraction(node.allocatableMemory(), node.requestedMemory() + LeastAllocated.nonZeroMemory(pod));
     double std = Math.abs(cpu - mem) / 2;
     return (long) ((1 - std) * MAX_SCORE);
   }

@@ -197,7 +197,7 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
     boolean hasPreferred = !pod.podAffinity().preferred().isEmpty() || !pod.podAffinity().preferredAnti().isEmpty();
     Map<String, Map<String, Long>> scores = new HashMap<>();
     for (NodeInfo node : allNodes) {
-      if (node.labels().isEmpty() || (!hasPreferred && !node.hasPodsWithAffinity())) {
+      if ((!hasPreferred && !node.hasPodsWithAffinity()) || node.labels().isEmpty()) {
         continue;
       }
       for (PodInfo existing : node.pods()) {

@@ -21,8 +21,8 @@ public final class LeastAllocated implements ScorePlugin {
 
   @Override
   public long score(CycleState state, PodInfo pod, NodeInfo node) {
-    return (resourceScore(node.allocatable().cpu(), node.requested().cpu() + nonZeroCpu(pod))
-        + resourceScore(node.allocatable().memory(), node.requested().memory() + nonZeroMemory(pod))) / 2;
+    return (resourceScore(node.allocatableCpu(), node.requestedCpu() + nonZeroCpu(pod))
+        + resourceScore(node.allocatableMemory(), node.requestedMemory() + nonZeroMemory(pod))) / 2;
   }
 
   /** The pod's cpu request, or kube's non-zero default when it asks for none. */

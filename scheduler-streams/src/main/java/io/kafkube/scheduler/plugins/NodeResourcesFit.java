@@ -29,18 +29,21 @@ public final class NodeResourcesFit implements FilterPlugin {
 
   /** The check of {@link #reasons} without building them: the common case of a scan over many nodes. */
   private static boolean fits(PodInfo pod, NodeInfo node) {
-    Resources alloc = node.allocatable();
-    if (node.podCount() + 1 > alloc.pods() / 1000) {
+    if (node.podCount() + 1 > node.allocatablePods() / 1000) {
       return false;
     }
     Resources req = pod.requests();
+    if (req.cpu() > 0 && req.cpu() > node.allocatableCpu() - node.requestedCpu()) {
+      return false;
+    }
+    if (req.memory() > 0 && req.memory() > node.allocatableMemory() - node.requestedMemory()) {
+      return false;
+    }
+    if (req.otherCount() == 0) {
+      return true;
+    }
+    Resources alloc = node.allocatable();
     Resources used = node.requested();
-    if (req.cpu() > 0 && req.cpu() > alloc.cpu() - used.cpu()) {
-      return false;
-    }
-    if (req.memory() > 0 && req.memory() > alloc.memory() - used.memory()) {
-      return false;
-    }
     for (int i = 0; i < req.otherCount(); i++) {
       long want = req.otherMilli(i);
       String r = req.otherName(i);

@@ -60,7 +60,7 @@ public final class CommandClient implements AutoCloseable {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
     this.producer = new KafkaProducer<>(p, new StringSerializer(), topics.commands().valueSerde().serializer());
