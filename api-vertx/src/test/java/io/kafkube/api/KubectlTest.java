@@ -458,6 +458,9 @@ class KubectlTest {
     assertThat(ok("apply", "-f", f.toString()).out()).contains("storageclass.storage.k8s.io/local created");
     assertThat(ok("get", "sc", "local", "-o", "jsonpath={.volumeBindingMode} {.reclaimPolicy}").out())
         .isEqualTo("WaitForFirstConsumer Delete");
+    assertThat(ok("get", "sc", "local").out()).containsPattern(
+        "NAME\\s+PROVISIONER\\s+RECLAIMPOLICY\\s+VOLUMEBINDINGMODE\\s+ALLOWVOLUMEEXPANSION\\s+AGE\\n"
+            + "local\\s+kubernetes.io/no-provisioner\\s+Delete\\s+WaitForFirstConsumer\\s+false\\s+");
     Path bad = manifest("bad-sc.yaml", """
         apiVersion: storage.k8s.io/v1
         kind: StorageClass

@@ -109,8 +109,20 @@ public final class Tables {
     byKind.put("PersistentVolume", List.of(name,
         Column.of("Capacity", o -> o.path("spec").path("capacity").path("storage").asText("")),
         Column.of("Status", o -> o.path("status").path("phase").asText("")), age));
+    byKind.put("StorageClass", List.of(Column.of("Name", Tables::storageClassName),
+        Column.of("Provisioner", o -> o.path("provisioner").asText("")),
+        Column.of("ReclaimPolicy", o -> o.path("reclaimPolicy").asText("")),
+        Column.of("VolumeBindingMode", o -> o.path("volumeBindingMode").asText("")),
+        Column.of("AllowVolumeExpansion", o -> Boolean.toString(o.path("allowVolumeExpansion").asBoolean(false))), age));
     byKind.put("Ingress", List.of(name, Column.of("Class", o -> none(o.path("spec").path("ingressClassName").asText())),
         Column.of("Hosts", Tables::ingressHosts), age));
+  }
+
+  /** kubectl's StorageClass name: {@code (default)} after the class the default-class annotation marks. */
+  private static String storageClassName(JsonNode o) {
+    String n = o.path("metadata").path("name").asText();
+    return "true".equals(o.path("metadata").path("annotations").path("storageclass.kubernetes.io/is-default-class")
+        .asText()) ? n + " (default)" : n;
   }
 
   /** The columns of a kind: its own, or NAME and AGE. */
