@@ -1,6 +1,7 @@
 package io.kafkube.api.history;
 
 import io.kafkube.api.ApiException;
+import io.kafkube.api.view.KeyPage;
 import io.kafkube.api.view.Position;
 import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.resource.ResourceType;
@@ -137,38 +138,16 @@ public final class TimeTravel {
     }
   }
 
-  /** One page of a LIST at a past point: the objects, the key to continue after (null: last page), how many follow. */
-  public record Page(List<GenericRecord> items, String lastKey, long remaining) {}
-
   /**
    * The objects of {@code type} (in {@code namespace}, or all when null) passing {@code filter} at
    * resourceVersion {@code rv}, in key order: after {@code afterKey} (null: from the first) and at
    * most {@code limit} of them (0: all).
    */
-  public Page listAt(ResourceType type, String namespace, Predicate<GenericRecord> filter, String rv,
+  public KeyPage listAt(ResourceType type, String namespace, Predicate<GenericRecord> filter, String rv,
       String afterKey, int limit) {
     Snapshot s = snapshot(type, Point.parse(rv, topics.history().partitions()), rv);
     String prefix = type.keyPrefix() + (namespace != null && type.namespaced() ? namespace + "/" : "");
-    NavigableMap<String, GenericRecord> from = afterKey == null ? s.objects().tailMap(prefix, true)
-        : s.objects().tailMap(afterKey, false);
-    List<GenericRecord> out = new ArrayList<>();
-    String last = null;
-    long remaining = 0;
-    for (Map.Entry<String, GenericRecord> e : from.entrySet()) {
-      if (!e.getKey().startsWith(prefix)) {
-        break;
-      }
-      if (!filter.test(e.getValue())) {
-        continue;
-      }
-      if (limit > 0 && out.size() >= limit) {
-        remaining++;
-        continue;
-      }
-      out.add(e.getValue());
-      last = e.getKey();
-    }
-    return new Page(out, remaining > 0 ? last : null, remaining);
+    return KeyPage.of(KeyPage.scope(s.objects(), prefix), filter, afterKey, limit);
   }
 
   /** The objects of {@code type} passing {@code filter} at {@code rv}, all of them. */

@@ -12,6 +12,7 @@ import io.kafkube.api.patch.PatchException;
 import io.kafkube.api.select.FieldSelector;
 import io.kafkube.api.select.LabelSelector;
 import io.kafkube.api.table.Tables;
+import io.kafkube.api.view.KeyPage;
 import io.kafkube.api.view.Position;
 import io.kafkube.api.view.ResourceExpiredException;
 import io.kafkube.api.view.StateView;
@@ -113,23 +114,10 @@ public final class ResourceHandlers {
             TimeTravel.checkReached(atRv, view.position());
           }
           StateView.Page page = view.list(ri.type(), ri.namespace(), filter, cont == null ? null : cont.lastKey(),
-              limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE)));
+              pageSize(limit));
           String rv = cont != null ? cont.resourceVersion() : page.position().encode();
           String next = page.lastKey() == null ? null : new ContinueToken(rv, page.lastKey()).encode();
-          Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
-              ? page.remaining() : null;
-          List<ObjectNode> items = new ArrayList<>(page.items().size());
-          for (GenericRecord r : page.items()) {
-            items.add(Json.object(r));
-          }
-          if (table) {
-            return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
-          }
-          Map<String, Object> md = new LinkedHashMap<>();
-          md.put("resourceVersion", rv);
-          md.put("continue", next);
-          md.put("remainingItemCount", remaining);
-          return Json.buffer(Json.list(ri.type(), items, md));
+          return listBody(ri, filter, page.items(), page.remaining(), rv, next, table, include);
         }, false))
         .onSuccess(b -> respond(ctx, 200, b, List.of()))
         .onFailure(ctx::fail);
@@ -145,26 +133,39 @@ public final class ResourceHandlers {
       throw ApiException.badRequest("specifying resource version is not allowed when using continue");
     }
     String rv = cont != null ? cont.resourceVersion() : atRv;
-    int max = limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE));
     ctx.vertx().executeBlocking(() -> {
-      TimeTravel.Page page = timeTravel.listAt(ri.type(), ri.namespace(), filter, rv,
-          cont == null ? null : cont.lastKey(), max);
+      KeyPage page = timeTravel.listAt(ri.type(), ri.namespace(), filter, rv,
+          cont == null ? null : cont.lastKey(), pageSize(limit));
       String next = page.lastKey() == null ? null : ContinueToken.exact(rv, page.lastKey()).encode();
-      Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
-          ? page.remaining() : null;
-      List<ObjectNode> items = new ArrayList<>(page.items().size());
-      for (GenericRecord r : page.items()) {
-        items.add(Json.object(r));
-      }
-      if (table) {
-        return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
-      }
-      Map<String, Object> md = new LinkedHashMap<>();
-      md.put("resourceVersion", rv);
-      md.put("continue", next);
-      md.put("remainingItemCount", remaining);
-      return Json.buffer(Json.list(ri.type(), items, md));
+      return listBody(ri, filter, page.items(), page.remaining(), rv, next, table, include);
     }, false).onSuccess(b -> respond(ctx, 200, b, List.of())).onFailure(ctx::fail);
+  }
+
+  /** The {@code limit} parameter as a page size (0: no limit). */
+  private static int pageSize(Long limit) {
+    return limit == null ? 0 : (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE));
+  }
+
+  /**
+   * The body of one page of a LIST (a List, or a Table): {@code remainingItemCount} only when more follow
+   * and no selector filtered them, as kube-apiserver counts it.
+   */
+  private Buffer listBody(RequestInfo ri, WatchFilter filter, List<GenericRecord> records, long remainingCount,
+      String rv, String next, boolean table, Tables.Include include) {
+    Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
+        ? remainingCount : null;
+    List<ObjectNode> items = new ArrayList<>(records.size());
+    for (GenericRecord r : records) {
+      items.add(Json.object(r));
+    }
+    if (table) {
+      return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
+    }
+    Map<String, Object> md = new LinkedHashMap<>();
+    md.put("resourceVersion", rv);
+    md.put("continue", next);
+    md.put("remainingItemCount", remaining);
+    return Json.buffer(Json.list(ri.type(), items, md));
   }
 
   void watch(RoutingContext ctx) {

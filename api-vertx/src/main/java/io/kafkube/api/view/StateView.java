@@ -195,25 +195,8 @@ public final class StateView implements AutoCloseable {
       int limit) {
     lock.readLock().lock();
     try {
-      NavigableMap<String, GenericRecord> m = scope(type, namespace);
-      if (afterKey != null) {
-        m = m.tailMap(afterKey, false);
-      }
-      List<GenericRecord> out = new ArrayList<>();
-      String last = null;
-      long remaining = 0;
-      for (Map.Entry<String, GenericRecord> e : m.entrySet()) {
-        if (!filter.test(e.getValue())) {
-          continue;
-        }
-        if (limit > 0 && out.size() >= limit) {
-          remaining++;
-          continue;
-        }
-        out.add(e.getValue());
-        last = e.getKey();
-      }
-      return new Page(out, new Position(positions), remaining > 0 ? last : null, remaining);
+      KeyPage page = KeyPage.of(scope(type, namespace), filter, afterKey, limit);
+      return new Page(page.items(), new Position(positions), page.lastKey(), page.remaining());
     } finally {
       lock.readLock().unlock();
     }
@@ -224,8 +207,7 @@ public final class StateView implements AutoCloseable {
     if (namespace == null || !type.namespaced()) {
       return m;
     }
-    String prefix = type.keyPrefix() + namespace + "/";
-    return m.subMap(prefix, true, prefix + Character.MAX_VALUE, false);
+    return KeyPage.scope(m, type.keyPrefix() + namespace + "/");
   }
 
   /** A registered watch: the changes it must send first, and the handle that ends it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkube.api.Http;
 import io.kafkube.api.TestCluster;
+import io.kafkube.api.view.KeyPage;
 import io.kafkube.api.view.Position;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
@@ -133,7 +134,7 @@ class TimeTravelPagingTest {
     TimeTravel tt = new TimeTravel(cluster.bootstrap, cluster.topics, 4);
     ResourceType cms = cluster.api.view().registry().byGroupResource("configmaps").orElseThrow();
     List<String> names = new ArrayList<>();
-    TimeTravel.Page page = tt.listAt(cms, "default", o -> true, before, null, 3);
+    KeyPage page = tt.listAt(cms, "default", o -> true, before, null, 3);
     names.addAll(names(page.items()));
     assertThat(page.remaining()).isEqualTo(4);
     long readByFirst = tt.recordsRead();

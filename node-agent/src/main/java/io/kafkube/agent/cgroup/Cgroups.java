@@ -245,26 +245,18 @@ public final class Cgroups {
    * first process left behind) and removes them; true when nothing of the pod is left.
    */
   public boolean killAndRemovePod(String podUid) {
-    for (Path base : bases()) {
-      Path pod = base.resolve(podUid);
-      if (!Files.isDirectory(pod)) {
-        continue;
-      }
-      try (var children = Files.list(pod)) {
-        for (Path c : children.filter(Files::isDirectory).toList()) {
-          ContainerCgroup.killAll(List.of(c));
-        }
-      } catch (IOException e) {
-        LOG.debug("cannot list {}", pod, e);
-      }
-      ContainerCgroup.killAll(List.of(pod));
-    }
+    eachPodCgroup(podUid, c -> ContainerCgroup.killAll(List.of(c)));
     removePod(podUid);
     return bases().stream().noneMatch(b -> Files.isDirectory(b.resolve(podUid)));
   }
 
   /** Removes a pod's (empty) cgroup directories. */
   public void removePod(String podUid) {
+    eachPodCgroup(podUid, Cgroups::rmdir);
+  }
+
+  /** Applies {@code action} to each of a pod's cgroups in every hierarchy: its containers' first, then the pod's. */
+  private void eachPodCgroup(String podUid, java.util.function.Consumer<Path> action) {
     for (Path base : bases()) {
       Path pod = base.resolve(podUid);
       if (!Files.isDirectory(pod)) {
@@ -272,12 +264,12 @@ public final class Cgroups {
       }
       try (var children = Files.list(pod)) {
         for (Path c : children.filter(Files::isDirectory).toList()) {
-          rmdir(c);
+          action.accept(c);
         }
       } catch (IOException e) {
         LOG.debug("cannot list {}", pod, e);
       }
-      rmdir(pod);
+      action.accept(pod);
     }
   }
 
