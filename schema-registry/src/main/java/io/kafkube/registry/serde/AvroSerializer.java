@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
@@ -159,7 +158,7 @@ public final class AvroSerializer<T extends GenericRecord> implements Serializer
     if (record instanceof SpecificRecord) {
       return new SpecificDatumWriter<>(schema, SpecificData.getForClass(record.getClass()));
     }
-    return (DatumWriter<Object>) (DatumWriter<?>) new GenericDatumWriter<GenericRecord>(schema, GenericData.get());
+    return new KafkubeDatumWriter<>(schema);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.kafkube.store.internal;
 
+import io.kafkube.registry.serde.EncodedOnce;
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.KeyValues;
@@ -50,6 +51,14 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
 
   @Override
   public void process(Record<String, GenericRecord> record) {
+    // The object a command writes goes to the store, the state topic, the history and the reply (and, bound,
+    // the assignments): encoded once, copied into the others.
+    try (EncodedOnce scope = EncodedOnce.open()) {
+      processCommand(record);
+    }
+  }
+
+  private void processCommand(Record<String, GenericRecord> record) {
     RecordMetadata md = context.recordMetadata().orElseThrow();
     if (record.value() == null || record.key() == null) {
       LOG.warn("Skipping command with null key or value. topic=[{}] partition=[{}] offset=[{}]",
@@ -71,6 +80,9 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
       return;
     }
     boolean write = out.write() && !cmd.dryRun();
+    EncodedOnce.mark(out.after());
+    EncodedOnce.mark(out.before());
+    EncodedOnce.mark(out.reply());
     if (write) {
       if (out.after() == null) {
         objects.delete(out.key());

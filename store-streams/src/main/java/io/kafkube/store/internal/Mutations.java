@@ -1,5 +1,6 @@
 package io.kafkube.store.internal;
 
+import io.kafkube.registry.serde.EncodedOnce;
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.meta.AvroPaths;
@@ -359,7 +360,12 @@ public final class Mutations {
     Meta.set(obj, "namespace", key.type().namespaced() ? key.namespace() : null);
   }
 
+  /**
+   * The last step of a create or update: {@code obj} is final from here (marked so, the size's encoding is
+   * the one the store, the state topic, the history and the reply copy).
+   */
   private Outcome checkSize(ResourceType type, GenericRecord obj, ObjectKey key) {
+    EncodedOnce.mark(obj);
     int size = sizeOf.applyAsInt(obj);
     if (size > TopicCatalog.MAX_OBJECT_BYTES) {
       return Outcome.failure(Statuses.tooLarge(type, Meta.name(obj), size, TopicCatalog.MAX_OBJECT_BYTES),

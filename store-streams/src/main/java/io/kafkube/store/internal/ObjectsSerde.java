@@ -1,11 +1,11 @@
 package io.kafkube.store.internal;
 
+import io.kafkube.registry.serde.KafkubeDatumWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -22,14 +22,14 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class ObjectsSerde implements Serde<GenericRecord> {
   private final Schema union;
-  private final GenericDatumWriter<Object> writer;
+  private final KafkubeDatumWriter<Object> writer;
   private final GenericDatumReader<Object> reader;
   private final ThreadLocal<ByteArrayOutputStream> buffers = ThreadLocal.withInitial(ByteArrayOutputStream::new);
 
   /** @param union the union of every kind record (the {@code object} field of {@code Command}) */
   public ObjectsSerde(Schema union) {
     this.union = union;
-    this.writer = new GenericDatumWriter<>(union);
+    this.writer = new KafkubeDatumWriter<>(union);
     this.reader = new GenericDatumReader<>(union);
   }
 
