@@ -34,6 +34,11 @@ public final class SchedulerService implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(cfg.commitIntervalMs()));
     p.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(cfg.pollMs()));
+    // The routing tasks read a partition of a dozen topics each. With task idling on, every processing
+    // round asks each empty partition whether to wait for it, and Kafka Streams 4.3 formats a message for
+    // each answer whether or not it is logged: a sixth of the scheduler thread's CPU under load. Waiting
+    // buys nothing here: the scheduler acts on the latest pod and node states in whatever order they come.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
     p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(cfg.standbyReplicas()));
