@@ -40,6 +40,15 @@ public record ResourceType(
     Objects.requireNonNull(protoName, "protoName");
   }
 
+  /**
+   * From the kind, group and plural alone (equal types have them equal): types are map keys on every
+   * change a view applies, and a record's own hash would walk the lists of names every time.
+   */
+  @Override
+  public int hashCode() {
+    return (kind.hashCode() * 31 + group.hashCode()) * 31 + plural.hashCode();
+  }
+
   /** {@code v1} for the core group, {@code apps/v1} otherwise. */
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
