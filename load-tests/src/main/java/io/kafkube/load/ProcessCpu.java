@@ -29,6 +29,11 @@ public final class ProcessCpu {
         operations > 0 ? cpu * 1000 / operations : 0);
   }
 
+  /** CPU nanoseconds this JVM used since {@link #start()}. */
+  public long cpuNanos() {
+    return now() - startCpuNanos;
+  }
+
   private static long now() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkube.api.ApiServer;
 import io.kafkube.cli.up.LocalCluster;
+import io.kafkube.load.BrokerRequests;
+import io.kafkube.load.NativeThreads;
+import io.kafkube.load.ProcessCpu;
+import io.kafkube.load.ThreadCpu;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -36,17 +42,18 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 10000]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 50000]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WARMUP_ROUND = 5_000;
 
   /** What to run. */
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
       int warmup) {
     public static Options defaults() {
-      return new Options(64, 10_000, 20, 100, 200, 6, 100, 10_000);
+      return new Options(64, 10_000, 20, 100, 200, 6, 100, 50_000);
     }
   }
 
@@ -120,15 +127,37 @@ public final class ApiBenchmark {
     List<Result> results = new ArrayList<>();
 
     // warm-up: JIT, connections, schema ids; not measured. The JIT compiles the write path over the first
-    // tens of thousands of writes; the warm-up pods are then deleted at once (grace 0: no agent would end them).
+    // tens of thousands of writes: rounds of creates until the compiler threads' share of a round's CPU falls
+    // under 5%, at most --warmup creates. Each round's pods are then deleted at once (grace 0: no agent would end them).
     createNamespace(http, "warmup");
-    long w0 = System.nanoTime();
-    Result warm = creates(http, "warmup", o.clients(), o.warmup(), "w");
-    HttpResponse<String> gone = http.delete("/api/v1/namespaces/warmup/pods?gracePeriodSeconds=0");
-    out.printf(Locale.ROOT, "warm-up (not measured): %d pod creates in %.1f s, then deletecollection %d%n", warm.ops(),
-        (System.nanoTime() - w0) / 1e9, gone.statusCode());
+    int round = 0;
+    for (int done = 0; done < o.warmup(); round++) {
+      int n = Math.min(WARMUP_ROUND, o.warmup() - done);
+      long jit0 = NativeThreads.jitCpuNanos();
+      ProcessCpu cpu = ProcessCpu.start();
+      Result warm = creates(http, "warmup", o.clients(), n, "w" + round, new LongAdder());
+      double jitShare = (NativeThreads.jitCpuNanos() - jit0) / (double) Math.max(1, cpu.cpuNanos());
+      out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it%n", round,
+          warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare);
+      HttpResponse<String> gone = http.delete("/api/v1/namespaces/warmup/pods?gracePeriodSeconds=0");
+      if (gone.statusCode() != 200) {
+        throw new IllegalStateException("deletecollection of the warm-up pods: " + gone.statusCode());
+      }
+      done += n;
+      if (jitShare < 0.05) {
+        break;
+      }
+    }
 
-    Result create = creates(http, "bench", o.clients(), o.pods(), "p");
+    ThreadCpu cpu = ThreadCpu.start();
+    BrokerRequests requests = BrokerRequests.start();
+    LongAdder clientCpu = new LongAdder();
+    Result create = creates(http, "bench", o.clients(), o.pods(), "p", clientCpu);
+    if (cpu != null) {
+      cpu.add("benchmark clients (create-N threads)", clientCpu.sum());
+      cpu.print(out, create.ops(), 25);
+    }
+    requests.print(out, create.ops());
     results.add(new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
         create.seconds(), create.latencyMicros(), create.errors()));
     out.printf(Locale.ROOT, "created %d pods in %.1f s%n", create.ops(), create.seconds());
@@ -173,7 +202,7 @@ public final class ApiBenchmark {
   }
 
   /** {@code total} pod creates by {@code clients} workers, each with one request in flight. */
-  static Result creates(ApiHttp http, String namespace, int clients, int total, String prefix)
+  static Result creates(ApiHttp http, String namespace, int clients, int total, String prefix, LongAdder clientCpu)
       throws InterruptedException {
     Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
     AtomicInteger next = new AtomicInteger();
@@ -204,6 +233,7 @@ public final class ApiBenchmark {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {
+          clientCpu.add(Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
           done.countDown();
         }
       }, "create-" + c);

@@ -1,0 +1,67 @@
+package io.kafkube.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The CPU of the JVM's own threads, which {@link java.lang.management.ThreadMXBean} does not list: the JIT
+ * compilers and the garbage collector, from {@code /proc/self/task} (Linux; empty elsewhere).
+ */
+public final class NativeThreads {
+  public static final String JIT = "JIT compiler threads (C1, C2)";
+  public static final String GC = "GC and VM threads";
+  private static final Path TASKS = Path.of("/proc/self/task");
+  private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+
+  private NativeThreads() {}
+
+  /** The JIT compilers' CPU nanoseconds so far (0 where unknown). */
+  public static long jitCpuNanos() {
+    return cpuNanos().getOrDefault(JIT, 0L);
+  }
+
+  /** JIT and GC CPU nanoseconds used so far by live threads, by {@link #JIT} and {@link #GC}. */
+  static Map<String, Long> cpuNanos() {
+    Map<String, Long> out = new HashMap<>();
+    if (!Files.isDirectory(TASKS)) {
+      return out;
+    }
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+      for (Path task : tasks) {
+        try {
+          String group = group(read(task.resolve("comm")).strip());
+          if (group != null) {
+            String stat = read(task.resolve("stat"));
+            // the fields after the ")" that ends the command: utime and stime are the 12th and 13th
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            out.merge(group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK, Long::sum);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  private static String group(String comm) {
+    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+      return JIT;
+    }
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
+      return GC;
+    }
+    return null;
+  }
+
+  private static String read(Path p) throws IOException {
+    return new String(Files.readAllBytes(p), StandardCharsets.US_ASCII);
+  }
+}
