@@ -2,6 +2,7 @@ package io.kafkube.api.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceRegistry;
@@ -143,6 +144,7 @@ public final class PodProxy {
         agent.close();
         fail(ctx, e);
       }).onSuccess(client -> {
+        AuditHandler.upgraded(ctx, client);
         relay(client, agent);
         relay(agent, client);
         agent.resume();
