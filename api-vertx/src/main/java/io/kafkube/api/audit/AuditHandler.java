@@ -8,7 +8,6 @@ import io.kafkube.api.http.RequestInfo;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
@@ -142,18 +141,19 @@ public final class AuditHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * A long-running request upgraded to a WebSocket (a watch, exec): its ResponseStarted event now, and
-   * its ResponseComplete when the socket closes (the router's end of the response never comes then).
-   * Uses the socket's end handler, which nothing else may set.
+   * A long-running request upgraded to a WebSocket (a watch, exec): its ResponseStarted event now.
+   * Returns what its owner must run when the socket closes (from the socket's close handler, which the
+   * owner holds): the ResponseComplete event, since the router's end of the response never comes for
+   * an upgraded request. Idempotent.
    */
-  public static void upgraded(RoutingContext ctx, ServerWebSocket socket) {
+  public static Runnable upgraded(RoutingContext ctx) {
     InFlight f = ctx.get(STATE);
     if (f == null || f.ended) {
-      return;
+      return () -> {};
     }
     f.upgraded = true;
     f.owner.started(f, 101);
-    socket.endHandler(v -> f.owner.ended(ctx, f));
+    return () -> f.owner.ended(ctx, f);
   }
 
   private void started(InFlight f, int code) {
