@@ -168,11 +168,11 @@ public final class PodProxy {
       }
     });
     from.closeHandler(v -> {
-      closed.run();
       if (!to.isClosed()) {
         Short code = from.closeStatusCode();
         to.close(code == null || code == 1005 || code == 1006 ? (short) 1000 : code);
       }
+      closed.run();
     });
   }
 

@@ -66,10 +66,10 @@ public interface WatchSink {
   static WatchSink webSocket(ServerWebSocket socket, Runnable closed) {
     Runnable[] onClose = {null};
     socket.closeHandler(v -> {
-      closed.run();
       if (onClose[0] != null) {
         onClose[0].run();
       }
+      closed.run();
     });
     return new WatchSink() {
       @Override
