@@ -31,8 +31,8 @@ import java.util.Set;
  *
  * <p>{@link #METADATA_FOR_ALL} is the policy of a server given none. kube-apiserver audits nothing
  * without a policy; kafkube has always recorded every request at {@code Metadata}, and keeps doing so,
- * but omits the {@code RequestReceived} stage (as most kube policies in use do, e.g. the one GKE and
- * kube-up ship): one event per ordinary request, at {@code ResponseComplete}, as before, plus
+ * but omits the {@code RequestReceived} stage (as kube policies commonly do, kube-up's GCE policy
+ * among them): one event per ordinary request, at {@code ResponseComplete}, as before, plus
  * {@code ResponseStarted} for long-running requests. That also keeps the default cost per request at one
  * queued record. A policy file that wants {@code RequestReceived} simply does not omit it.
  */

@@ -39,7 +39,7 @@ public record AuditQuery(String user, String resource, String namespace, String 
     this(user, resource, namespace, name, since, until, limit, null);
   }
 
-  /** Whether every event of a request is wanted, rather than one per request. */
+  /** Whether one event per request is wanted (its latest stage): no stage was asked for. */
   public boolean perRequest() {
     return stage == null;
   }
