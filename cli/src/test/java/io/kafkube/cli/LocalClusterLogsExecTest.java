@@ -3,6 +3,9 @@ package io.kafkube.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkube.api.audit.AuditQuery;
+import io.kafkube.api.audit.AuditReader;
 import io.kafkube.cli.common.Endpoints;
 import io.kafkube.cli.up.LocalCluster;
 import java.io.BufferedReader;
@@ -76,6 +79,17 @@ class LocalClusterLogsExecTest {
       assertThat(stderr.out()).isEqualTo("oops");
       Kubectl exit3 = kubectl(kubeconfig, "exec", "web", "--", "sh", "-c", "exit 3");
       assertThat(exit3.code()).as(exit3.out()).isEqualTo(3);
+      // the audit of an exec: long-running, its WebSocket upgrade starts the response (101), its close ends it
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        List<JsonNode> execs = AuditReader.read(Endpoints.read(dir).get("kafka"), cluster.topics(),
+            new AuditQuery(null, "pods", "default", "web", null, null, 0, AuditQuery.ALL_STAGES)).stream()
+            .filter(ev -> ev.at("/objectRef/subresource").asText().equals("exec")).toList();
+        String id = execs.stream().filter(ev -> ev.path("stage").asText().equals("ResponseComplete")).findFirst()
+            .orElseThrow().path("auditID").asText();
+        assertThat(execs.stream().filter(ev -> ev.path("auditID").asText().equals(id))
+            .map(ev -> ev.path("stage").asText() + " " + ev.at("/responseStatus/code").asText()).toList())
+            .containsExactly("ResponseStarted 101", "ResponseComplete 101");
+      });
 
       // exec -it, with a terminal from util-linux script for kubectl itself
       Kubectl tty = terminal(kubeconfig, "exec", "-it", "web", "--", "sh", "-c", "tty; echo done");

@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code GET /apis/audit.kafkube.io/v1/events?user=&resource=&namespace=&name=&since=&until=&limit=}: the
- * audit events of {@code kafkube.audit}, filtered, as an {@code audit.k8s.io/v1} EventList. Authorized
+ * {@code GET /apis/audit.kafkube.io/v1/events?user=&resource=&namespace=&name=&since=&until=&limit=&stage=}:
+ * the audit events of {@code kafkube.audit}, filtered, as an {@code audit.k8s.io/v1} EventList: one per
+ * request (its latest stage), or with {@code stage=<Stage>} the events of that stage, {@code stage=all}
+ * every event. Authorized
  * like a resource: {@code list} of {@code events} in the group {@code audit.kafkube.io}, which only
  * cluster-admin (and whoever an admin binds to such a rule) holds.
  */
@@ -34,7 +36,7 @@ public final class AuditEndpoint {
       String limit = ctx.request().getParam("limit");
       q = new AuditQuery(param(ctx, "user"), param(ctx, "resource"), param(ctx, "namespace"), param(ctx, "name"),
           AuditQuery.parseTime(param(ctx, "since"), now), AuditQuery.parseTime(param(ctx, "until"), now),
-          limit == null ? 0 : Integer.parseInt(limit));
+          limit == null ? 0 : Integer.parseInt(limit), param(ctx, "stage"));
     } catch (IllegalArgumentException e) {
       ctx.fail(ApiException.badRequest(e.getMessage()));
       return;

@@ -1,5 +1,6 @@
 package io.kafkube.api.audit;
 
+import io.kafkube.api.ApiException;
 import io.kafkube.api.auth.Authenticator;
 import io.kafkube.api.authz.Attributes;
 import io.kafkube.schemas.envelope.User;
@@ -8,16 +9,29 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Early in the router: gives every request an audit ID (the client's {@code Audit-ID} header, or a new
- * UUID; returned in the {@code Audit-Id} response header as kube-apiserver does) and, once the
- * response is sent, queues its {@link RequestRecord} on the {@link AuditSink}. Only cheap work here:
- * the event is built and written on the sink's thread.
+ * The audit of every request, in kube-apiserver's stages. First in the router ({@link #handle}): gives
+ * the request an audit ID (the client's {@code Audit-ID} header, or a new UUID; returned in the
+ * {@code Audit-Id} response header as kube-apiserver does). Right after authentication
+ * ({@link #authenticated}): decides the request's level and stages from the policy and queues its
+ * {@code RequestReceived} event, before it is authorized or handled. For a long-running request
+ * ({@link #longRunning}): {@code ResponseStarted} when the response headers are sent, or, for a
+ * WebSocket, when the upgrade is ({@link #upgraded}, called by whoever upgrades). When the response
+ * ends (a WebSocket: when it closes): {@code ResponseComplete}, or {@code Panic} when the handler threw
+ * an unchecked exception other than an {@link ApiException} (Java's counterpart of a Go panic; the
+ * client gets a 500). A request that ends before authentication ({@code /version}, health checks, a 401)
+ * has its {@code RequestReceived} event, if its policy wants one, queued when it ends.
+ *
+ * <p>Only cheap work here, on the event loop: one small state object per request, the policy decision,
+ * and one queued {@link RequestRecord} per recorded stage; events are built (and bodies turned into
+ * JSON, at Request level and above only) on the {@link AuditSink}'s thread.
  */
 public final class AuditHandler implements Handler<RoutingContext> {
   /** The routing context key under which a create puts the name of the object (known once decoded). */
@@ -25,7 +39,33 @@ public final class AuditHandler implements Handler<RoutingContext> {
   /** Set on requests whose response body may be recorded (the policy has a RequestResponse rule). */
   private static final String CAPTURE = "kafkube.audit.capture";
   private static final String RESPONSE = "kafkube.audit.response";
+  private static final String STATE = "kafkube.audit.state";
   private static final String REQUEST_INFO = "kafkube.request";
+  /** kube's {@code BasicLongRunningRequestCheck} of kube-apiserver: these verbs and subresources. */
+  private static final Set<String> LONG_RUNNING_VERBS = Set.of("watch", "proxy");
+  private static final Set<String> LONG_RUNNING_SUBRESOURCES = Set.of("attach", "exec", "proxy", "log",
+      "portforward");
+
+  /** What is known of one request while it runs; touched on its event loop only. */
+  private static final class InFlight {
+    final AuditHandler owner;
+    final String auditId;
+    final Instant received;
+    /** The request's attributes and the policy's decision, once the user is known. */
+    Attributes attributes;
+    AuditPolicy.Decision decision;
+    RequestRecord base;
+    boolean started;
+    boolean upgraded;
+    boolean ended;
+
+    InFlight(AuditHandler owner, String auditId, Instant received) {
+      this.owner = owner;
+      this.auditId = auditId;
+      this.received = received;
+    }
+  }
+
   private final AuditSink sink;
   private final AuditPolicy policy;
 
@@ -48,55 +88,144 @@ public final class AuditHandler implements Handler<RoutingContext> {
     }
   }
 
+  /**
+   * Whether kube-apiserver counts a request as long-running (its audit has a ResponseStarted stage):
+   * watch and proxy, and the attach, exec, proxy, log and portforward subresources.
+   */
+  public static boolean longRunning(Attributes a) {
+    return LONG_RUNNING_VERBS.contains(a.verb())
+        || a.resourceRequest() && LONG_RUNNING_SUBRESOURCES.contains(a.subresource());
+  }
+
+  /**
+   * Whether a request's failure is a panic: an unchecked exception the handler threw (or failed with)
+   * that is not an API error ({@link ApiException}) nor an HTTP error of the router.
+   */
+  public static boolean panicked(Throwable failure) {
+    return (failure instanceof RuntimeException || failure instanceof Error) && !(failure instanceof ApiException)
+        && !(failure instanceof HttpException);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
     Instant received = Instant.now();
-    String given = req.getHeader("Audit-ID");
+    String given = ctx.request().getHeader("Audit-ID");
     String auditId = given != null && !given.isBlank() && given.length() <= 128 ? given : UUID.randomUUID().toString();
     ctx.response().putHeader("Audit-Id", auditId);
     if (policy.mayRecordResponses()) {
       ctx.put(CAPTURE, Boolean.TRUE);
     }
-    ctx.addEndHandler(v -> {
-      User user = ctx.get(Authenticator.USER);
-      String path = req.path();
-      boolean watch = "true".equals(req.getParam("watch")) || "1".equals(req.getParam("watch"))
-          || "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
-      Attributes a = Attributes.of(user, req.method().name(), path, watch);
-      List<String> ips = new ArrayList<>();
-      String forwarded = req.getHeader("X-Forwarded-For");
-      if (forwarded != null) {
-        for (String ip : forwarded.split(",")) {
-          if (!ip.isBlank()) {
-            ips.add(ip.trim());
-          }
-        }
-      }
-      if (req.remoteAddress() != null) {
-        ips.add(req.remoteAddress().host());
-      }
-      String apiVersion = "";
-      if (a.resourceRequest()) {
-        String[] parts = path.split("/");
-        apiVersion = path.startsWith("/api/") && parts.length > 2 ? parts[2] : parts.length > 3 ? parts[3] : "";
-      }
-      AuditPolicy.Decision decision = policy.decide(a);
-      AuditPolicy.Level level = decision.records(AuditPolicy.Stage.ResponseComplete) ? decision.level()
-          : AuditPolicy.Level.None;
-      RequestRecord r = new RequestRecord(auditId, user == null ? null : user.username(),
-          user == null ? List.of() : user.groups(), a.verb(), req.uri(), a.apiGroup(), apiVersion, a.resource(),
-          a.subresource(), a.namespace(), a.name(), ctx.response().getStatusCode(), received, Instant.now(), ips,
-          req.getHeader("User-Agent"), level, level.atLeast(AuditPolicy.Level.Request) ? bodies(ctx, level) : null);
-      String created = ctx.get(CREATED_NAME);
-      sink.offer(created != null && a.name().isEmpty() ? r.withName(created) : r);
-    });
+    InFlight f = new InFlight(this, auditId, received);
+    ctx.put(STATE, f);
+    ctx.addEndHandler(v -> ended(ctx, f));
     ctx.next();
   }
 
-  private static RequestRecord.Bodies bodies(RoutingContext ctx, AuditPolicy.Level level) {
+  /**
+   * Right after authentication: the request's level and stages, its RequestReceived event, and for a
+   * long-running request the hook of its ResponseStarted event.
+   */
+  public void authenticated(RoutingContext ctx) {
+    InFlight f = ctx.get(STATE);
+    if (f != null && f.decision == null) {
+      decide(ctx, f);
+      if (f.decision.records(AuditPolicy.Stage.RequestReceived)) {
+        sink.offer(f.base.at(AuditPolicy.Stage.RequestReceived, 0, Instant.now(), f.decision.level(), null, false,
+            null));
+      }
+      if (longRunning(f.attributes) && f.decision.records(AuditPolicy.Stage.ResponseStarted)) {
+        ctx.addHeadersEndHandler(v -> started(f, ctx.response().getStatusCode()));
+      }
+    }
+    ctx.next();
+  }
+
+  /**
+   * A long-running request upgraded to a WebSocket (a watch, exec): its ResponseStarted event now.
+   * Returns what its owner must run when the socket closes (from the socket's close handler, which the
+   * owner holds): the ResponseComplete event, since the router's end of the response never comes for
+   * an upgraded request. Idempotent.
+   */
+  public static Runnable upgraded(RoutingContext ctx) {
+    InFlight f = ctx.get(STATE);
+    if (f == null || f.ended) {
+      return () -> {};
+    }
+    f.upgraded = true;
+    f.owner.started(f, 101);
+    return () -> f.owner.ended(ctx, f);
+  }
+
+  private void started(InFlight f, int code) {
+    if (f.started || f.decision == null || !f.decision.records(AuditPolicy.Stage.ResponseStarted)) {
+      return;
+    }
+    f.started = true;
+    sink.offer(f.base.at(AuditPolicy.Stage.ResponseStarted, code, Instant.now(), f.decision.level(), null, false,
+        null));
+  }
+
+  private void ended(RoutingContext ctx, InFlight f) {
+    if (f.ended) {
+      return;
+    }
+    f.ended = true;
+    Instant now = Instant.now();
+    if (f.decision == null) { // ended before authentication: its RequestReceived stage now, if wanted
+      decide(ctx, f);
+      if (f.decision.records(AuditPolicy.Stage.RequestReceived)) {
+        sink.offer(f.base.at(AuditPolicy.Stage.RequestReceived, 0, f.received, f.decision.level(), null, false, null));
+      }
+    }
+    Throwable failure = ctx.failure();
+    boolean panic = ctx.failed() && panicked(failure);
+    AuditPolicy.Stage stage = panic ? AuditPolicy.Stage.Panic : AuditPolicy.Stage.ResponseComplete;
+    AuditPolicy.Decision d = f.decision;
+    AuditPolicy.Level level = d.records(stage) ? d.level() : AuditPolicy.Level.None;
+    int code = f.upgraded ? 101 : ctx.response().getStatusCode();
+    RequestRecord r = f.base.at(stage, panic ? 500 : code, now, level,
+        level.atLeast(AuditPolicy.Level.Request) ? bodies(ctx, level, panic) : null,
+        d.omitManagedFields(), panic ? String.valueOf(failure) : null);
+    String created = ctx.get(CREATED_NAME);
+    sink.offer(created != null && r.name().isEmpty() ? r.withName(created) : r);
+  }
+
+  /** The request's attributes, the policy's decision and the metadata its events share. */
+  private void decide(RoutingContext ctx, InFlight f) {
+    HttpServerRequest req = ctx.request();
+    User user = ctx.get(Authenticator.USER);
+    String path = req.path();
+    boolean watch = "true".equals(req.getParam("watch")) || "1".equals(req.getParam("watch"))
+        || "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+    Attributes a = Attributes.of(user, req.method().name(), path, watch);
+    List<String> ips = new ArrayList<>();
+    String forwarded = req.getHeader("X-Forwarded-For");
+    if (forwarded != null) {
+      for (String ip : forwarded.split(",")) {
+        if (!ip.isBlank()) {
+          ips.add(ip.trim());
+        }
+      }
+    }
+    if (req.remoteAddress() != null) {
+      ips.add(req.remoteAddress().host());
+    }
+    String apiVersion = "";
+    if (a.resourceRequest()) {
+      String[] parts = path.split("/");
+      apiVersion = path.startsWith("/api/") && parts.length > 2 ? parts[2] : parts.length > 3 ? parts[3] : "";
+    }
+    f.attributes = a;
+    f.decision = policy.decide(a);
+    f.base = new RequestRecord(f.auditId, user == null ? null : user.username(),
+        user == null ? List.of() : user.groups(), a.verb(), req.uri(), a.apiGroup(), apiVersion, a.resource(),
+        a.subresource(), a.namespace(), a.name(), 0, f.received, f.received, ips, req.getHeader("User-Agent"),
+        f.decision.level(), null);
+  }
+
+  private static RequestRecord.Bodies bodies(RoutingContext ctx, AuditPolicy.Level level, boolean panic) {
     Buffer request = ctx.body() == null ? null : ctx.body().buffer();
-    Buffer response = level.atLeast(AuditPolicy.Level.RequestResponse) ? ctx.get(RESPONSE) : null;
+    Buffer response = level.atLeast(AuditPolicy.Level.RequestResponse) && !panic ? ctx.get(RESPONSE) : null;
     RequestInfo ri = ctx.get(REQUEST_INFO);
     return new RequestRecord.Bodies(request == null ? null : request.getBytes(), ctx.request().getHeader("Content-Type"),
         ri == null ? null : ri.type(), response == null ? null : response.getBytes());

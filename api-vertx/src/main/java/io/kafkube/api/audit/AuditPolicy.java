@@ -18,8 +18,23 @@ import java.util.Set;
  * whose first rule matching a request decides its audit level; a request no rule matches is not
  * audited (level None). Rules match by user, group, verb, resource (group, resources with
  * {@code *}, {@code pods/*}, {@code *}{@code /scale} forms, resourceNames), namespace or
- * non-resource URL ({@code /healthz*}), as kube's policy checker does. {@link #METADATA_FOR_ALL} is
- * the policy of a server given none. Immutable.
+ * non-resource URL ({@code /healthz*}), as kube's policy checker does. Immutable.
+ *
+ * <p>Stages: an event is written at {@code RequestReceived} (once the user is known, before the request
+ * is authorized and handled), at {@code ResponseStarted} for long-running requests only (watch, proxy,
+ * and the {@code log}, {@code exec}, {@code attach}, {@code portforward} and {@code proxy} subresources,
+ * as kube's {@code BasicLongRunningRequestCheck}; when the response headers or the WebSocket upgrade
+ * are sent), at {@code ResponseComplete} when the response ends and at {@code Panic} instead when the
+ * handler threw. The policy's {@code omitStages} and the matching rule's are both honoured.
+ * {@code omitManagedFields} (policy-wide, a rule's own value overriding it when set) drops
+ * {@code metadata.managedFields} from requestObject and responseObject (and from the items of lists).
+ *
+ * <p>{@link #METADATA_FOR_ALL} is the policy of a server given none. kube-apiserver audits nothing
+ * without a policy; kafkube has always recorded every request at {@code Metadata}, and keeps doing so,
+ * but omits the {@code RequestReceived} stage (as kube policies commonly do, kube-up's GCE policy
+ * among them): one event per ordinary request, at {@code ResponseComplete}, as before, plus
+ * {@code ResponseStarted} for long-running requests. That also keeps the default cost per request at one
+ * queued record. A policy file that wants {@code RequestReceived} simply does not omit it.
  */
 public final class AuditPolicy {
   /** Audit levels, in increasing detail. */
@@ -37,33 +52,68 @@ public final class AuditPolicy {
   /** One {@code resources} entry of a rule. */
   public record GroupResources(String group, List<String> resources, List<String> resourceNames) {}
 
-  /** One rule; empty lists match everything. */
+  /**
+   * One rule; empty lists match everything. {@code omitManagedFields} null: the policy's value.
+   */
   public record Rule(Level level, List<String> users, List<String> userGroups, List<String> verbs,
       List<GroupResources> resources, List<String> namespaces, List<String> nonResourceUrls,
-      Set<Stage> omitStages) {}
+      Set<Stage> omitStages, Boolean omitManagedFields) {
+    /** A rule that leaves omitManagedFields to the policy. */
+    public Rule(Level level, List<String> users, List<String> userGroups, List<String> verbs,
+        List<GroupResources> resources, List<String> namespaces, List<String> nonResourceUrls,
+        Set<Stage> omitStages) {
+      this(level, users, userGroups, verbs, resources, namespaces, nonResourceUrls, omitStages, null);
+    }
+  }
 
-  /** What the policy decides for one request: its level and the stages not to record. */
-  public record Decision(Level level, Set<Stage> omitStages) {
+  /**
+   * What the policy decides for one request: its level, the stages not to record and whether
+   * managedFields are left out of the recorded objects.
+   */
+  public record Decision(Level level, Set<Stage> omitStages, boolean omitManagedFields) {
+    public Decision(Level level, Set<Stage> omitStages) {
+      this(level, omitStages, false);
+    }
+
     public boolean records(Stage stage) {
       return level != Level.None && !omitStages.contains(stage);
     }
   }
 
-  /** A server without a policy file: every request at level Metadata (kafkube's default). */
+  /**
+   * A server without a policy file: every request at level Metadata (kafkube's default), without the
+   * RequestReceived stage (see the class comment).
+   */
   public static final AuditPolicy METADATA_FOR_ALL = new AuditPolicy(List.of(new Rule(Level.Metadata, List.of(),
-      List.of(), List.of(), List.of(), List.of(), List.of(), Set.of())), Set.of());
+      List.of(), List.of(), List.of(), List.of(), List.of(), Set.of())), Set.of(Stage.RequestReceived));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Decision NONE = new Decision(Level.None, Set.of());
 
   private final List<Rule> rules;
   private final Set<Stage> omitStages;
+  private final boolean omitManagedFields;
   private final boolean anyRequestResponse;
 
   public AuditPolicy(List<Rule> rules, Set<Stage> omitStages) {
+    this(rules, omitStages, false);
+  }
+
+  public AuditPolicy(List<Rule> rules, Set<Stage> omitStages, boolean omitManagedFields) {
     this.rules = List.copyOf(rules);
     this.omitStages = omitStages.isEmpty() ? Set.of() : Set.copyOf(omitStages);
+    this.omitManagedFields = omitManagedFields;
     this.anyRequestResponse = rules.stream().anyMatch(r -> r.level() == Level.RequestResponse);
+  }
+
+  /** The policy-wide omitStages. */
+  public Set<Stage> omitStages() {
+    return omitStages;
+  }
+
+  /** The policy-wide omitManagedFields (a rule may override it). */
+  public boolean omitManagedFields() {
+    return omitManagedFields;
   }
 
   public List<Rule> rules() {
@@ -89,7 +139,8 @@ public final class AuditPolicy {
           both.addAll(r.omitStages());
           omit = both;
         }
-        return new Decision(r.level(), omit);
+        return new Decision(r.level(), omit,
+            r.omitManagedFields() != null ? r.omitManagedFields() : omitManagedFields);
       }
     }
     return NONE;
@@ -197,7 +248,8 @@ public final class AuditPolicy {
     for (int i = 0; i < rulesNode.size(); i++) {
       rules.add(rule(rulesNode.get(i), "rules[" + i + "]"));
     }
-    return new AuditPolicy(rules, stages(root.path("omitStages"), "omitStages"));
+    return new AuditPolicy(rules, stages(root.path("omitStages"), "omitStages"),
+        Boolean.TRUE.equals(bool(root.path("omitManagedFields"), "omitManagedFields")));
   }
 
   private static Rule rule(JsonNode n, String at) {
@@ -256,7 +308,18 @@ public final class AuditPolicy {
     }
     return new Rule(level, strings(n.path("users"), at + ".users"), strings(n.path("userGroups"), at + ".userGroups"),
         strings(n.path("verbs"), at + ".verbs"), resources, namespaces, nonResource,
-        stages(n.path("omitStages"), at + ".omitStages"));
+        stages(n.path("omitStages"), at + ".omitStages"), bool(n.path("omitManagedFields"), at + ".omitManagedFields"));
+  }
+
+  /** A boolean field: null when absent. */
+  private static Boolean bool(JsonNode n, String at) {
+    if (n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(at + ": Invalid value: " + n + ": must be a boolean");
+    }
+    return n.booleanValue();
   }
 
   private static void known(JsonNode n, String at, Set<String> fields) {

@@ -8,17 +8,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which audit events to read back: by user, by object (resource, namespace, name) and by time
- * (requestReceivedTimestamp in [since, until)); null fields match everything.
+ * Which audit events to read back: by user, by object (resource, namespace, name), by time
+ * (requestReceivedTimestamp in [since, until)) and by stage; null fields match everything.
  *
  * @param limit at most this many events, the newest ones (0: all)
+ * @param stage null: one event per request, the latest of its stages that is recorded (ResponseComplete,
+ *     or Panic, or for a request still running the stage it reached); {@link #ALL_STAGES}: every event;
+ *     a stage name: only the events of that stage
  */
 public record AuditQuery(String user, String resource, String namespace, String name, Instant since, Instant until,
-    int limit) {
+    int limit, String stage) {
+  /** The {@code stage} that asks for every event of every request. */
+  public static final String ALL_STAGES = "all";
   private static final Pattern AGO = Pattern.compile("(\\d+)(s|m|h|d)");
+
+  public AuditQuery {
+    if (stage != null && !stage.equals(ALL_STAGES)) {
+      try {
+        AuditPolicy.Stage.valueOf(stage);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("stage: Unsupported value: \"" + stage + "\": supported values: "
+            + "\"RequestReceived\", \"ResponseStarted\", \"ResponseComplete\", \"Panic\", \"all\"");
+      }
+    }
+  }
+
+  /** One event per request, whatever its stages. */
+  public AuditQuery(String user, String resource, String namespace, String name, Instant since, Instant until,
+      int limit) {
+    this(user, resource, namespace, name, since, until, limit, null);
+  }
+
+  /** Whether one event per request is wanted (its latest stage): no stage was asked for. */
+  public boolean perRequest() {
+    return stage == null;
+  }
 
   /** Whether an {@code audit.k8s.io/v1} Event matches. */
   public boolean matches(JsonNode event) {
+    if (stage != null && !stage.equals(ALL_STAGES) && !stage.equals(event.path("stage").asText(null))) {
+      return false;
+    }
     if (user != null && !user.equals(event.path("user").path("username").asText(null))) {
       return false;
     }
@@ -39,6 +69,15 @@ public record AuditQuery(String user, String resource, String namespace, String 
       }
     }
     return true;
+  }
+
+  /** The rank of an event's stage in a request's life (RequestReceived first); -1 if unknown. */
+  static int stageRank(JsonNode event) {
+    try {
+      return AuditPolicy.Stage.valueOf(event.path("stage").asText("")).ordinal();
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   static Instant received(JsonNode event) {

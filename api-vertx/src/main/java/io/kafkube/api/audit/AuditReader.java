@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,8 +22,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads audit events back from {@code kafkube.audit}: from {@code since} (found with the records'
  * timestamps, which are the requests' receive times) or the beginning, to the end offsets as of the
- * call; filtered by an {@link AuditQuery}; oldest first. Blocking: the API calls it on a worker, the
- * CLI directly.
+ * call; filtered by an {@link AuditQuery}; oldest first (a request's stages in their order). Unless
+ * the query asks for a stage (or all of them), one event per request: the latest stage it reached.
+ * Blocking: the API calls it on a worker, the CLI directly.
  */
 public final class AuditReader {
   private AuditReader() {}
@@ -75,13 +77,32 @@ public final class AuditReader {
         open.removeIf(tp -> c.position(tp) >= end.get(tp));
       }
     }
+    if (q.perRequest()) {
+      out = latestStages(out);
+    }
     out.sort(Comparator.comparing((JsonNode e) -> {
       Instant t = AuditQuery.received(e);
       return t == null ? Instant.EPOCH : t;
-    }));
+    }).thenComparingInt(AuditQuery::stageRank));
     if (q.limit() > 0 && out.size() > q.limit()) {
       return new ArrayList<>(out.subList(out.size() - q.limit(), out.size()));
     }
+    return out;
+  }
+
+  /** One event per audit ID: the one of the latest stage (events without an ID are kept as they are). */
+  static List<JsonNode> latestStages(List<JsonNode> events) {
+    Map<String, JsonNode> latest = new LinkedHashMap<>();
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e : events) {
+      String id = e.path("auditID").asText("");
+      if (id.isEmpty()) {
+        out.add(e);
+        continue;
+      }
+      latest.merge(id, e, (a, b) -> AuditQuery.stageRank(b) >= AuditQuery.stageRank(a) ? b : a);
+    }
+    out.addAll(latest.values());
     return out;
   }
 }

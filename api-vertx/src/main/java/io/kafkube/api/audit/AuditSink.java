@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link #offer} puts the record on a bounded queue; one thread of its own turns records into
  * {@code audit.k8s.io/v1} JSON and hands them to a batching producer (linger 20 ms). When the queue is
  * full, events are dropped and counted ({@link #dropped()}), as kube's batching audit backend does
- * with its buffer.
+ * with its buffer. Events are keyed by user (by audit ID when there is none), so the stages of one
+ * request stay in order on one partition; their record time is the request's receive time.
  */
 public final class AuditSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSink.class);
@@ -56,7 +57,10 @@ public final class AuditSink implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues one request's event (and its request log line); never blocks. */
+  /**
+   * Queues one stage of a request: its event, and at its last stage its request log line (a record at
+   * level None is only logged); never blocks.
+   */
   public void offer(RequestRecord r) {
     if (!queue.offer(new Pending(r))) {
       dropped.incrementAndGet();
@@ -91,7 +95,9 @@ public final class AuditSink implements AutoCloseable {
             return;
           }
           RequestRecord r = p.record();
-          RequestLog.log(r);
+          if (r.last()) {
+            RequestLog.log(r);
+          }
           if (r.audited()) {
             send(r);
           }
@@ -105,7 +111,8 @@ public final class AuditSink implements AutoCloseable {
   private void send(RequestRecord r) {
     try {
       String json = RequestRecord.M.writeValueAsString(r.toEvent());
-      producer.send(new ProducerRecord<>(topic.name(), null, r.received().toEpochMilli(), r.username(), json),
+      producer.send(new ProducerRecord<>(topic.name(), null, r.received().toEpochMilli(),
+          r.username() != null ? r.username() : r.auditId(), json),
           (md, e) -> {
             if (e != null) {
               if (failed.incrementAndGet() % 1000 == 1) {

@@ -13,13 +13,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * What one API request was, once answered: the source of its audit event and of its request log
- * line. {@code resource} is empty for non-resource requests (discovery, {@code /version}, ...).
+ * One API request at one stage: the source of its audit event and, at its last stage
+ * ({@code ResponseComplete} or {@code Panic}), of its request log line. {@code resource} is empty for
+ * non-resource requests (discovery, {@code /version}, ...). {@code completed} is the stage's time;
+ * {@code code} is 0 at {@code RequestReceived} (no response yet). {@code omitManagedFields}: leave
+ * {@code metadata.managedFields} out of the recorded objects. {@code panic}: what the handler threw, at
+ * stage Panic.
  */
 public record RequestRecord(String auditId, String username, List<String> groups, String verb, String requestUri,
     String apiGroup, String apiVersion, String resource, String subresource, String namespace, String name,
     int code, Instant received, Instant completed, List<String> sourceIps, String userAgent,
-    AuditPolicy.Level level, Bodies bodies) {
+    AuditPolicy.Level level, Bodies bodies, AuditPolicy.Stage stage, boolean omitManagedFields, String panic) {
   /**
    * What a Request or RequestResponse level records besides the metadata: the request body as sent
    * (with its Content-Type, and the kind it was sent for, to decode protobuf) and the response body;
@@ -36,6 +40,17 @@ public record RequestRecord(String auditId, String username, List<String> groups
     groups = groups == null ? List.of() : List.copyOf(groups);
     sourceIps = sourceIps == null ? List.of() : List.copyOf(sourceIps);
     level = level == null ? AuditPolicy.Level.Metadata : level;
+    stage = stage == null ? AuditPolicy.Stage.ResponseComplete : stage;
+  }
+
+  /** A request at stage ResponseComplete. */
+  public RequestRecord(String auditId, String username, List<String> groups, String verb, String requestUri,
+      String apiGroup, String apiVersion, String resource, String subresource, String namespace, String name,
+      int code, Instant received, Instant completed, List<String> sourceIps, String userAgent,
+      AuditPolicy.Level level, Bodies bodies) {
+    this(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource, namespace, name,
+        code, received, completed, sourceIps, userAgent, level, bodies, AuditPolicy.Stage.ResponseComplete, false,
+        null);
   }
 
   /** A request recorded at level Metadata. */
@@ -48,7 +63,19 @@ public record RequestRecord(String auditId, String username, List<String> groups
 
   public RequestRecord withName(String n) {
     return new RequestRecord(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource,
-        namespace, n, code, received, completed, sourceIps, userAgent, level, bodies);
+        namespace, n, code, received, completed, sourceIps, userAgent, level, bodies, stage, omitManagedFields, panic);
+  }
+
+  /** This request at another stage: its code and time then, at {@code level}, with these bodies. */
+  public RequestRecord at(AuditPolicy.Stage s, int c, Instant when, AuditPolicy.Level l, Bodies b, boolean omitManaged,
+      String panicked) {
+    return new RequestRecord(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource,
+        namespace, name, c, received, when, sourceIps, userAgent, l, b, s, omitManaged, panicked);
+  }
+
+  /** Whether this is the request's last stage (the one its request log line is written for). */
+  public boolean last() {
+    return stage == AuditPolicy.Stage.ResponseComplete || stage == AuditPolicy.Stage.Panic;
   }
 
   /** Whether this request becomes an audit event (level None: only its request log line). */
@@ -61,9 +88,11 @@ public record RequestRecord(String auditId, String username, List<String> groups
   }
 
   /**
-   * The {@code audit.k8s.io/v1} Event at stage ResponseComplete, at the record's level: Request adds
+   * The {@code audit.k8s.io/v1} Event at the record's stage and level: Request adds
    * {@code requestObject}, RequestResponse also {@code responseObject} (bodies that are not JSON, YAML
-   * or Kubernetes protobuf are left out, as kube leaves out what it cannot convert).
+   * or Kubernetes protobuf are left out, as kube leaves out what it cannot convert), both without
+   * {@code metadata.managedFields} when {@link #omitManagedFields}. RequestReceived has no
+   * {@code responseStatus}; Panic has kube's 500 {@code InternalError} status.
    */
   public ObjectNode toEvent() {
     ObjectNode e = M.createObjectNode();
@@ -71,7 +100,7 @@ public record RequestRecord(String auditId, String username, List<String> groups
     e.put("apiVersion", "audit.k8s.io/v1");
     e.put("level", level.name());
     e.put("auditID", auditId);
-    e.put("stage", "ResponseComplete");
+    e.put("stage", stage.name());
     e.put("requestURI", requestUri);
     e.put("verb", verb);
     ObjectNode user = e.putObject("user");
@@ -108,6 +137,9 @@ public record RequestRecord(String auditId, String username, List<String> groups
         && bodies.request().length > 0) {
       JsonNode request = json(bodies.request(), bodies.contentType(), bodies.type());
       if (request != null) {
+        if (omitManagedFields) {
+          withoutManagedFields(request);
+        }
         e.set("requestObject", request);
       }
     }
@@ -115,15 +147,44 @@ public record RequestRecord(String auditId, String username, List<String> groups
         && bodies.response().length > 0) {
       JsonNode response = json(bodies.response(), "application/json", null);
       if (response != null) {
+        if (omitManagedFields) {
+          withoutManagedFields(response);
+        }
         e.set("responseObject", response);
       }
     }
-    ObjectNode status = e.putObject("responseStatus");
-    status.putObject("metadata");
-    status.put("code", code);
+    if (stage == AuditPolicy.Stage.Panic) {
+      ObjectNode status = e.putObject("responseStatus");
+      status.putObject("metadata");
+      status.put("status", "Failure");
+      status.put("message", "APIServer panic'd: " + (panic == null ? "" : panic));
+      status.put("reason", "InternalError");
+      status.put("code", 500);
+    } else if (stage != AuditPolicy.Stage.RequestReceived) {
+      ObjectNode status = e.putObject("responseStatus");
+      status.putObject("metadata");
+      status.put("code", code);
+    }
     e.put("requestReceivedTimestamp", MICROS.format(received));
     e.put("stageTimestamp", MICROS.format(completed));
     return e;
+  }
+
+  /**
+   * Removes {@code metadata.managedFields} from an object and from the items of a list, as kube's
+   * audit does for {@code omitManagedFields}.
+   */
+  static void withoutManagedFields(JsonNode object) {
+    if (object.path("metadata") instanceof ObjectNode md) {
+      md.remove("managedFields");
+    }
+    if (object.path("items") instanceof ArrayNode items) {
+      for (JsonNode item : items) {
+        if (item.path("metadata") instanceof ObjectNode md) {
+          md.remove("managedFields");
+        }
+      }
+    }
   }
 
   private static JsonNode json(byte[] body, String contentType, ResourceType type) {

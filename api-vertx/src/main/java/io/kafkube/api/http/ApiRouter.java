@@ -86,6 +86,7 @@ public final class ApiRouter {
     router.get("/livez").handler(r::live);
     router.get("/readyz").handler(r::ready);
     router.route().handler(authenticator);
+    router.route().handler(audit::authenticated); // the RequestReceived stage: the user is known
     router.route().handler(authorization);
     router.get("/metrics").handler(metrics::scrape);
     router.get("/api").handler(r::coreGroup);

@@ -182,7 +182,8 @@ public final class ResourceHandlers {
         sendInitial, timeout, bookmarkInterval, 10_000);
     Future<Void> ready = rv == null ? readPoint(ctx) : Future.succeededFuture();
     boolean upgrade = WatchSink.isUpgrade(ctx.request());
-    ready.compose(v -> upgrade ? ctx.request().toWebSocket().map(WatchSink::webSocket)
+    ready.compose(v -> upgrade ? ctx.request().toWebSocket().map(ws -> WatchSink.webSocket(ws,
+            AuditHandler.upgraded(ctx)))
             : Future.succeededFuture(WatchSink.chunked(ctx.response())))
         .onSuccess(sink -> {
           try {

@@ -2,6 +2,7 @@ package io.kafkube.api.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.audit.AuditHandler;
 import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceRegistry;
@@ -143,16 +144,19 @@ public final class PodProxy {
         agent.close();
         fail(ctx, e);
       }).onSuccess(client -> {
-        relay(client, agent);
-        relay(agent, client);
+        relay(client, agent, AuditHandler.upgraded(ctx));
+        relay(agent, client, () -> {});
         agent.resume();
         LOG.info("[api] exec {}/{} {} relayed ({})", namespace, name, commands, client.subProtocol());
       });
     }).onFailure(e -> fail(ctx, e));
   }
 
-  /** Messages of {@code from} go to {@code to}, as they are; either end closing closes the other. */
-  private static void relay(WebSocketBase from, WebSocketBase to) {
+  /**
+   * Messages of {@code from} go to {@code to}, as they are; either end closing closes the other.
+   * {@code closed} runs when {@code from} closes.
+   */
+  private static void relay(WebSocketBase from, WebSocketBase to, Runnable closed) {
     from.binaryMessageHandler(b -> {
       if (!to.isClosed()) {
         to.writeBinaryMessage(b);
@@ -168,6 +172,7 @@ public final class PodProxy {
         Short code = from.closeStatusCode();
         to.close(code == null || code == 1005 || code == 1006 ? (short) 1000 : code);
       }
+      closed.run();
     });
   }
 

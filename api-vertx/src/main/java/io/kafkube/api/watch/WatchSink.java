@@ -62,7 +62,15 @@ public interface WatchSink {
     };
   }
 
-  static WatchSink webSocket(ServerWebSocket socket) {
+  /** A WebSocket's sink; {@code closed} runs when the socket closes, whatever else does. */
+  static WatchSink webSocket(ServerWebSocket socket, Runnable closed) {
+    Runnable[] onClose = {null};
+    socket.closeHandler(v -> {
+      if (onClose[0] != null) {
+        onClose[0].run();
+      }
+      closed.run();
+    });
     return new WatchSink() {
       @Override
       public void open() {}
@@ -81,7 +89,7 @@ public interface WatchSink {
 
       @Override
       public void onClose(Runnable action) {
-        socket.closeHandler(v -> action.run());
+        onClose[0] = action;
         socket.exceptionHandler(e -> action.run());
       }
     };

@@ -7,11 +7,22 @@ import io.kafkube.api.ApiConfig;
 import io.kafkube.api.Http;
 import io.kafkube.api.KubectlRunner;
 import io.kafkube.api.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An API server started with an audit policy file, on a real broker: each level's events as
  * {@code kafkube.audit} holds them (requestObject at Request, responseObject too at RequestResponse,
  * nothing at None), rules chosen by verb, resource and non-resource URL; kubectl's protobuf bodies
- * recorded as JSON.
+ * recorded as JSON; the stages of a create, a get and a watch (chunked and WebSocket), omitStages,
+ * omitManagedFields (the policy's, and a rule's override), and a handler that throws recorded at Panic.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class AuditPolicyApiTest {
@@ -32,6 +44,7 @@ class AuditPolicyApiTest {
   private static final String POLICY = """
       apiVersion: audit.k8s.io/v1
       kind: Policy
+      omitManagedFields: true
       rules:
       - level: None
         nonResourceURLs: ["/version", "/healthz*"]
@@ -40,15 +53,25 @@ class AuditPolicyApiTest {
         - group: ""
           resources: ["secrets"]
       - level: RequestResponse
+        verbs: ["create", "list"]
+        namespaces: ["stripped"]
+        resources:
+        - group: ""
+          resources: ["configmaps"]
+      - level: RequestResponse
         verbs: ["create"]
         resources:
         - group: ""
           resources: ["configmaps"]
+        omitManagedFields: false
       - level: Request
         verbs: ["update", "patch"]
         resources:
         - group: ""
           resources: ["configmaps"]
+      - level: Metadata
+        verbs: ["get"]
+        omitStages: ["RequestReceived"]
       - level: Metadata
       """;
   @TempDir
@@ -124,6 +147,186 @@ class AuditPolicyApiTest {
     assertThat(events("?resource=secrets")).as("secrets are audited at None").isEmpty();
     assertThat(events("").stream().filter(e -> e.path("requestURI").asText().startsWith("/version")))
         .as("/version is audited at None").isEmpty();
+  }
+
+  /** Every event of one request (its stages, in order), once {@code count} of them are there. */
+  static List<JsonNode> stages(String query, String auditId, int count) {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        .until(() -> ofRequest(query, auditId).size() >= count);
+    try {
+      return ofRequest(query, auditId);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static List<JsonNode> ofRequest(String query, String auditId) throws Exception {
+    return events(query + "&stage=all").stream().filter(e -> e.path("auditID").asText().equals(auditId)).toList();
+  }
+
+  static List<String> stageNames(List<JsonNode> events) {
+    return events.stream().map(e -> e.path("stage").asText()).toList();
+  }
+
+  static Instant stageTime(JsonNode e) {
+    return Instant.parse(e.path("stageTimestamp").asText());
+  }
+
+  @Test
+  void aCreateIsRecordedWhenReceivedAndWhenCompleteAndAGetOnlyWhenCompleteAsItsRuleSays() throws Exception {
+    Http.Reply created = api.post(CMS, "{'metadata':{'name':'staged'},'data':{'a':'1'}}");
+    assertThat(created.code()).isEqualTo(201);
+    String createId = created.headers().firstValue("Audit-Id").orElseThrow();
+    Http.Reply got = api.get(CMS + "/staged");
+    assertThat(got.code()).isEqualTo(200);
+    String getId = got.headers().firstValue("Audit-Id").orElseThrow();
+    assertThat(api.delete(CMS + "/staged").code()).isEqualTo(200);
+    await("?resource=configmaps&name=staged", "delete");
+
+    List<JsonNode> create = stages("?resource=configmaps", createId, 2);
+    assertThat(stageNames(create)).containsExactly("RequestReceived", "ResponseComplete");
+    JsonNode received = create.get(0);
+    JsonNode complete = create.get(1);
+    assertThat(received.path("level").asText()).isEqualTo("RequestResponse");
+    assertThat(received.has("responseStatus")).as("no response yet: %s", received).isFalse();
+    assertThat(received.has("requestObject")).isFalse();
+    assertThat(received.path("verb").asText()).isEqualTo("create");
+    assertThat(received.at("/user/username").asText()).isEqualTo("kubernetes-admin");
+    assertThat(complete.at("/responseStatus/code").asInt()).isEqualTo(201);
+    assertThat(complete.at("/requestObject/data/a").asText()).isEqualTo("1");
+    assertThat(complete.at("/objectRef/name").asText()).isEqualTo("staged");
+    assertThat(complete.path("requestReceivedTimestamp")).isEqualTo(received.path("requestReceivedTimestamp"));
+    assertThat(stageTime(complete)).isAfter(stageTime(received));
+    assertThat(stageTime(received)).isAfterOrEqualTo(Instant.parse(received.path("requestReceivedTimestamp").asText()));
+
+    List<JsonNode> get = stages("?resource=configmaps&name=staged", getId, 1);
+    assertThat(stageNames(get)).as("the get rule omits RequestReceived").containsExactly("ResponseComplete");
+
+    // by default one event per request: the create's ResponseComplete
+    List<JsonNode> perRequest = events("?resource=configmaps").stream()
+        .filter(e -> e.path("auditID").asText().equals(createId)).toList();
+    assertThat(stageNames(perRequest)).containsExactly("ResponseComplete");
+    assertThat(stageNames(events("?resource=configmaps&stage=RequestReceived").stream()
+        .filter(e -> e.path("auditID").asText().equals(createId)).toList())).containsExactly("RequestReceived");
+    Http.Reply badStage = api.get(AuditEndpoint.PATH + "?stage=Later");
+    assertThat(badStage.code()).isEqualTo(400);
+    assertThat(badStage.body().path("message").asText()).contains("stage: Unsupported value: \"Later\"");
+  }
+
+  @Test
+  void aWatchIsRecordedWhenReceivedWhenItsResponseStartsAndWhenItEnds() throws Exception {
+    Http.Reply watch = api.get(CMS + "?watch=true&timeoutSeconds=1");
+    assertThat(watch.code()).isEqualTo(200);
+    String watchId = watch.headers().firstValue("Audit-Id").orElseThrow();
+    List<JsonNode> chunked = stages("?resource=configmaps", watchId, 3);
+    assertThat(stageNames(chunked)).containsExactly("RequestReceived", "ResponseStarted", "ResponseComplete");
+    assertThat(chunked).allSatisfy(e -> {
+      assertThat(e.path("verb").asText()).isEqualTo("watch");
+      assertThat(e.path("requestReceivedTimestamp")).isEqualTo(chunked.get(0).path("requestReceivedTimestamp"));
+    });
+    assertThat(chunked.get(1).at("/responseStatus/code").asInt()).isEqualTo(200);
+    assertThat(chunked.get(2).at("/responseStatus/code").asInt()).isEqualTo(200);
+    assertThat(stageTime(chunked.get(1))).isAfterOrEqualTo(stageTime(chunked.get(0)));
+    assertThat(stageTime(chunked.get(2))).as("the watch lasted its timeout").isAfter(stageTime(chunked.get(1)));
+
+    // the same watch over a WebSocket: the upgrade starts the response, the socket's close ends it
+    String wsId = "ws-watch-" + UUID.randomUUID();
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + cluster.api.adminToken()).header("Audit-ID", wsId)
+        .buildAsync(URI.create(cluster.api.insecureUrl().replaceFirst("^http", "ws") + CMS
+            + "?watch=true&timeoutSeconds=1"), new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+              }
+
+              @Override
+              public void onError(WebSocket socket, Throwable error) {
+                closed.completeExceptionally(error);
+              }
+            }).get(30, TimeUnit.SECONDS);
+    assertThat(closed.get(30, TimeUnit.SECONDS)).isNotNull();
+    ws.abort();
+    List<JsonNode> upgraded = stages("?resource=configmaps", wsId, 3);
+    assertThat(stageNames(upgraded)).containsExactly("RequestReceived", "ResponseStarted", "ResponseComplete");
+    assertThat(upgraded.get(1).at("/responseStatus/code").asInt()).isEqualTo(101);
+    assertThat(upgraded.get(2).at("/responseStatus/code").asInt()).isEqualTo(101);
+    assertThat(upgraded.get(2).path("verb").asText()).isEqualTo("watch");
+  }
+
+  @Test
+  void managedFieldsAreLeftOutWhereThePolicyOrItsRuleSaysSo() throws Exception {
+    int ns = api.post("/api/v1/namespaces", "{'metadata':{'name':'stripped'}}").code();
+    assertThat(ns).isIn(201, 409);
+    String body = "{'metadata':{'name':'managed','managedFields':[{'manager':'tester','operation':'Update',"
+        + "'apiVersion':'v1','fieldsType':'FieldsV1','fieldsV1':{'f:data':{'f:a':{}}}}]},'data':{'a':'1'}}";
+    Http.Reply kept = api.post(CMS, body);
+    assertThat(kept.code()).as(kept.raw()).isEqualTo(201);
+    assertThat(kept.body().at("/metadata/managedFields").size()).as("the API answers with managedFields")
+        .isPositive();
+    Http.Reply stripped = api.post("/api/v1/namespaces/stripped/configmaps", body);
+    assertThat(stripped.code()).as(stripped.raw()).isEqualTo(201);
+    Http.Reply list = api.get("/api/v1/namespaces/stripped/configmaps");
+    assertThat(list.body().at("/items/0/metadata/managedFields").size()).isPositive();
+
+    // the rule says omitManagedFields: false, over the policy's true
+    JsonNode keptEvent = await("?resource=configmaps&namespace=default&name=managed", "create");
+    assertThat(keptEvent.at("/requestObject/metadata/managedFields/0/manager").asText()).isEqualTo("tester");
+    assertThat(keptEvent.at("/responseObject/metadata/managedFields").size()).isPositive();
+    // the rule says nothing: the policy's true
+    JsonNode strippedEvent = await("?resource=configmaps&namespace=stripped&name=managed", "create");
+    assertThat(strippedEvent.path("level").asText()).isEqualTo("RequestResponse");
+    assertThat(strippedEvent.at("/requestObject/metadata").has("managedFields")).as("%s", strippedEvent).isFalse();
+    assertThat(strippedEvent.at("/requestObject/metadata/name").asText()).isEqualTo("managed");
+    assertThat(strippedEvent.at("/requestObject/data/a").asText()).isEqualTo("1");
+    assertThat(strippedEvent.at("/responseObject/metadata").has("managedFields")).isFalse();
+    assertThat(strippedEvent.at("/responseObject/metadata/uid").asText()).isNotEmpty();
+    JsonNode listEvent = await("?resource=configmaps&namespace=stripped", "list");
+    assertThat(listEvent.at("/responseObject/kind").asText()).isEqualTo("ConfigMapList");
+    assertThat(listEvent.at("/responseObject/items/0/metadata/name").asText()).isEqualTo("managed");
+    assertThat(listEvent.at("/responseObject/items/0/metadata").has("managedFields")).isFalse();
+  }
+
+  /**
+   * No handler of the API throws on purpose, so a router wired as the API's (audit first, then the
+   * audit's authenticated step) with one handler that throws stands for a bug; its events go to the
+   * same topic through a real sink and are read back through the API.
+   */
+  @Test
+  void aHandlerThatThrowsIsRecordedAtStagePanic() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (AuditSink sink = new AuditSink(cluster.bootstrap, cluster.topics, 100)) {
+      AuditHandler audit = new AuditHandler(sink, AuditPolicy.parse(POLICY));
+      Router router = Router.router(vertx);
+      router.route().handler(audit);
+      router.route().handler(BodyHandler.create(false));
+      router.route().handler(audit::authenticated);
+      router.post(CMS).handler(ctx -> {
+        throw new IllegalStateException("a bug");
+      });
+      router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end());
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Http.Reply r = new Http("http://127.0.0.1:" + server.actualPort(), null)
+          .post(CMS, "{'metadata':{'name':'boom'},'data':{'a':'1'}}");
+      assertThat(r.code()).isEqualTo(500);
+      String id = r.headers().firstValue("Audit-Id").orElseThrow();
+      List<JsonNode> events = stages("?resource=configmaps", id, 2);
+      assertThat(stageNames(events)).containsExactly("RequestReceived", "Panic");
+      JsonNode panic = events.get(1);
+      assertThat(panic.at("/responseStatus/code").asInt()).isEqualTo(500);
+      assertThat(panic.at("/responseStatus/reason").asText()).isEqualTo("InternalError");
+      assertThat(panic.at("/responseStatus/message").asText()).contains("APIServer panic'd")
+          .contains("IllegalStateException: a bug");
+      assertThat(panic.at("/requestObject/metadata/name").asText()).isEqualTo("boom");
+      assertThat(panic.has("responseObject")).isFalse();
+      assertThat(stageNames(events("?resource=configmaps").stream()
+          .filter(e -> e.path("auditID").asText().equals(id)).toList())).containsExactly("Panic");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

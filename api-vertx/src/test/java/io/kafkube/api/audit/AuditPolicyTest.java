@@ -128,8 +128,110 @@ class AuditPolicyTest {
         .isEqualTo(Level.Metadata);
   }
 
+  /** The stages a request ending normally is recorded at: what the handler checks, stage by stage. */
+  static List<Stage> stages(AuditPolicy p, User u, String method, String path, boolean watch) {
+    Attributes a = Attributes.of(u, method, path, watch);
+    AuditPolicy.Decision d = p.decide(a);
+    return java.util.Arrays.stream(Stage.values()).filter(d::records)
+        .filter(s -> s != Stage.ResponseStarted || AuditHandler.longRunning(a)).filter(s -> s != Stage.Panic)
+        .toList();
+  }
+
+  record StageCase(String what, String method, String path, boolean watch, List<Stage> expected) {}
+
+  @Test
+  void eachRequestIsRecordedAtTheStagesItHasAndThePolicyAndItsRuleDoNotOmit() {
+    AuditPolicy p = AuditPolicy.parse("""
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: ["Panic"]
+        rules:
+        - level: None
+          nonResourceURLs: ["/healthz*"]
+        - level: Metadata
+          verbs: ["get"]
+          omitStages: ["RequestReceived"]
+        - level: Request
+          resources:
+          - group: ""
+            resources: ["pods/exec"]
+          omitStages: ["ResponseStarted"]
+        - level: Metadata
+        """);
+    List<StageCase> cases = List.of(
+        new StageCase("a create", "POST", "/api/v1/namespaces/a/configmaps", false,
+            List.of(Stage.RequestReceived, Stage.ResponseComplete)),
+        new StageCase("a list", "GET", "/api/v1/namespaces/a/configmaps", false,
+            List.of(Stage.RequestReceived, Stage.ResponseComplete)),
+        new StageCase("a watch is long-running", "GET", "/api/v1/namespaces/a/configmaps", true,
+            List.of(Stage.RequestReceived, Stage.ResponseStarted, Stage.ResponseComplete)),
+        new StageCase("a get: its rule omits RequestReceived", "GET", "/api/v1/namespaces/a/configmaps/c", false,
+            List.of(Stage.ResponseComplete)),
+        new StageCase("a log is long-running (kube: whether it follows or not); it is a get", "GET",
+            "/api/v1/namespaces/a/pods/p/log", false, List.of(Stage.ResponseStarted, Stage.ResponseComplete)),
+        new StageCase("exec: its rule omits ResponseStarted", "POST", "/api/v1/namespaces/a/pods/p/exec", false,
+            List.of(Stage.RequestReceived, Stage.ResponseComplete)),
+        new StageCase("attach", "POST", "/api/v1/namespaces/a/pods/p/attach", false,
+            List.of(Stage.RequestReceived, Stage.ResponseStarted, Stage.ResponseComplete)),
+        new StageCase("port-forward", "POST", "/api/v1/namespaces/a/pods/p/portforward", false,
+            List.of(Stage.RequestReceived, Stage.ResponseStarted, Stage.ResponseComplete)),
+        new StageCase("a status update is not long-running", "PUT", "/api/v1/namespaces/a/pods/p/status", false,
+            List.of(Stage.RequestReceived, Stage.ResponseComplete)),
+        new StageCase("None: no stage at all", "GET", "/healthz", false, List.of()));
+    for (StageCase c : cases) {
+      assertThat(stages(p, ALICE, c.method(), c.path(), c.watch())).as(c.what()).isEqualTo(c.expected());
+    }
+    assertThat(p.decide(req(ALICE, "POST", "/api/v1/namespaces/a/configmaps")).records(Stage.Panic))
+        .as("the policy omits Panic for every rule").isFalse();
+  }
+
+  @Test
+  void withoutAPolicyEveryRequestIsOneEventAtResponseCompleteAndLongRunningOnesAlsoResponseStarted() {
+    assertThat(stages(AuditPolicy.METADATA_FOR_ALL, ALICE, "POST", "/api/v1/namespaces/a/configmaps", false))
+        .containsExactly(Stage.ResponseComplete);
+    assertThat(stages(AuditPolicy.METADATA_FOR_ALL, null, "GET", "/version", false))
+        .containsExactly(Stage.ResponseComplete);
+    assertThat(stages(AuditPolicy.METADATA_FOR_ALL, ALICE, "GET", "/api/v1/pods", true))
+        .containsExactly(Stage.ResponseStarted, Stage.ResponseComplete);
+    assertThat(AuditPolicy.METADATA_FOR_ALL.decide(req(ALICE, "GET", "/api/v1/pods")).records(Stage.Panic)).isTrue();
+    assertThat(AuditPolicy.METADATA_FOR_ALL.decide(req(ALICE, "GET", "/api/v1/pods")).omitManagedFields()).isFalse();
+  }
+
+  record ManagedCase(String policyValue, String ruleValue, boolean expected) {}
+
+  @Test
+  void omitManagedFieldsIsThePolicysUnlessTheRuleSetsItsOwn() {
+    List<ManagedCase> cases = List.of(new ManagedCase(null, null, false), new ManagedCase("true", null, true),
+        new ManagedCase("false", null, false), new ManagedCase(null, "true", true), new ManagedCase("true", "false", false),
+        new ManagedCase("false", "true", true), new ManagedCase("true", "true", true));
+    for (ManagedCase c : cases) {
+      AuditPolicy p = AuditPolicy.parse("apiVersion: audit.k8s.io/v1\nkind: Policy\n"
+          + (c.policyValue() == null ? "" : "omitManagedFields: " + c.policyValue() + "\n")
+          + "rules:\n- level: RequestResponse\n" + (c.ruleValue() == null ? "" : "  omitManagedFields: " + c.ruleValue()
+          + "\n"));
+      assertThat(p.decide(req(ALICE, "POST", "/api/v1/namespaces/a/configmaps")).omitManagedFields())
+          .as("policy %s, rule %s", c.policyValue(), c.ruleValue()).isEqualTo(c.expected());
+    }
+  }
+
+  @Test
+  void aHandlersUncheckedExceptionIsAPanicAndAnApiErrorIsNot() {
+    assertThat(AuditHandler.panicked(new NullPointerException("x"))).isTrue();
+    assertThat(AuditHandler.panicked(new IllegalStateException("x"))).isTrue();
+    assertThat(AuditHandler.panicked(new StackOverflowError())).isTrue();
+    assertThat(AuditHandler.panicked(io.kafkube.api.ApiException.badRequest("bad"))).isFalse();
+    assertThat(AuditHandler.panicked(new io.vertx.ext.web.handler.HttpException(413))).isFalse();
+    assertThat(AuditHandler.panicked(new java.io.IOException("x"))).as("a failed future's checked error").isFalse();
+    assertThat(AuditHandler.panicked(null)).isFalse();
+  }
+
   @Test
   void badPoliciesAreRefusedNamingTheField() {
+    String head0 = "apiVersion: audit.k8s.io/v1\nkind: Policy\n";
+    assertThatThrownBy(() -> AuditPolicy.parse(head0 + "omitManagedFields: maybe\nrules:\n- level: None\n"))
+        .hasMessageContaining("omitManagedFields: Invalid value");
+    assertThatThrownBy(() -> AuditPolicy.parse(head0 + "rules:\n- level: None\n  omitManagedFields: [x]\n"))
+        .hasMessageContaining("rules[0].omitManagedFields: Invalid value");
     String head = "apiVersion: audit.k8s.io/v1\nkind: Policy\n";
     assertThatThrownBy(() -> AuditPolicy.parse(head + "rules:\n- level: Everything\n"))
         .hasMessageContaining("rules[0].level: Unsupported value: \"Everything\"");

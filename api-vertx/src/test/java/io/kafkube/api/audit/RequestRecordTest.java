@@ -30,6 +30,80 @@ class RequestRecordTest {
   }
 
   @Test
+  void eachStageHasItsOwnTimeAndOnlyAnsweredStagesHaveAStatus() {
+    ObjectNode received = CREATE.at(AuditPolicy.Stage.RequestReceived, 0, T0.plusNanos(3_000),
+        AuditPolicy.Level.Metadata, null, false, null).toEvent();
+    assertThat(received.path("stage").asText()).isEqualTo("RequestReceived");
+    assertThat(received.has("responseStatus")).isFalse();
+    assertThat(received.path("auditID").asText()).isEqualTo("id-1");
+    assertThat(received.path("requestReceivedTimestamp").asText()).isEqualTo("2026-11-29T23:00:00.123456Z");
+    assertThat(received.path("stageTimestamp").asText()).isEqualTo("2026-11-29T23:00:00.123459Z");
+    ObjectNode started = CREATE.at(AuditPolicy.Stage.ResponseStarted, 101, T0.plusMillis(1),
+        AuditPolicy.Level.Metadata, null, false, null).toEvent();
+    assertThat(started.path("responseStatus").path("code").asInt()).isEqualTo(101);
+    ObjectNode panic = CREATE.at(AuditPolicy.Stage.Panic, 500, T0.plusMillis(2), AuditPolicy.Level.Metadata, null,
+        false, "java.lang.NullPointerException: boom").toEvent();
+    assertThat(panic.path("stage").asText()).isEqualTo("Panic");
+    assertThat(panic.path("responseStatus").path("code").asInt()).isEqualTo(500);
+    assertThat(panic.path("responseStatus").path("reason").asText()).isEqualTo("InternalError");
+    assertThat(panic.path("responseStatus").path("message").asText())
+        .isEqualTo("APIServer panic'd: java.lang.NullPointerException: boom");
+    assertThat(CREATE.last()).isTrue();
+    assertThat(panic.path("requestReceivedTimestamp")).isEqualTo(received.path("requestReceivedTimestamp"));
+  }
+
+  static final String MANAGED = "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','managedFields':"
+      + "[{'manager':'kubectl','operation':'Update'}]},'data':{'a':'1'}}";
+
+  @Test
+  void omitManagedFieldsDropsThemFromRequestResponseAndListItems() {
+    byte[] request = MANAGED.replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] list = ("{'apiVersion':'v1','kind':'ConfigMapList','metadata':{'resourceVersion':'7'},'items':[" + MANAGED
+        + "," + MANAGED + "]}").replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RequestRecord.Bodies bodies = new RequestRecord.Bodies(request, "application/json", null, list);
+    ObjectNode kept = CREATE.at(AuditPolicy.Stage.ResponseComplete, 201, T0, AuditPolicy.Level.RequestResponse,
+        bodies, false, null).toEvent();
+    assertThat(kept.at("/requestObject/metadata/managedFields/0/manager").asText()).isEqualTo("kubectl");
+    assertThat(kept.at("/responseObject/items/1/metadata/managedFields/0/manager").asText()).isEqualTo("kubectl");
+    ObjectNode omitted = CREATE.at(AuditPolicy.Stage.ResponseComplete, 201, T0, AuditPolicy.Level.RequestResponse,
+        bodies, true, null).toEvent();
+    assertThat(omitted.at("/requestObject/metadata").has("managedFields")).isFalse();
+    assertThat(omitted.at("/requestObject/metadata/name").asText()).isEqualTo("c");
+    assertThat(omitted.at("/requestObject/data/a").asText()).isEqualTo("1");
+    assertThat(omitted.at("/responseObject/items/0/metadata").has("managedFields")).isFalse();
+    assertThat(omitted.at("/responseObject/items/1/metadata").has("managedFields")).isFalse();
+    assertThat(omitted.at("/responseObject/items/1/metadata/name").asText()).isEqualTo("c");
+    assertThat(omitted.at("/responseObject/metadata/resourceVersion").asText()).isEqualTo("7");
+    ObjectNode metadataOnly = CREATE.at(AuditPolicy.Stage.ResponseComplete, 201, T0, AuditPolicy.Level.Metadata,
+        bodies, true, null).toEvent();
+    assertThat(metadataOnly.has("requestObject")).isFalse();
+    assertThat(metadataOnly.has("responseObject")).isFalse();
+  }
+
+  @Test
+  void readersShowOneEventPerRequestItsLatestStageUnlessAskedForAStage() {
+    RequestRecord other = new RequestRecord("id-2", "alice", List.of(), "watch", "/api/v1/pods?watch=1", "", "v1",
+        "pods", "", "", "", 200, T0.plusSeconds(1), T0.plusSeconds(5), List.of(), null);
+    List<com.fasterxml.jackson.databind.JsonNode> events = List.of(
+        CREATE.at(AuditPolicy.Stage.RequestReceived, 0, T0, AuditPolicy.Level.Metadata, null, false, null).toEvent(),
+        other.at(AuditPolicy.Stage.RequestReceived, 0, T0.plusSeconds(1), AuditPolicy.Level.Metadata, null, false, null)
+            .toEvent(),
+        CREATE.toEvent(),
+        other.at(AuditPolicy.Stage.ResponseStarted, 200, T0.plusSeconds(2), AuditPolicy.Level.Metadata, null, false,
+            null).toEvent());
+    assertThat(AuditReader.latestStages(events)).extracting(e -> e.path("auditID").asText() + " "
+        + e.path("stage").asText()).containsExactlyInAnyOrder("id-1 ResponseComplete", "id-2 ResponseStarted");
+    AuditQuery received = new AuditQuery(null, null, null, null, null, null, 0, "RequestReceived");
+    assertThat(events.stream().filter(received::matches)).hasSize(2);
+    assertThat(received.perRequest()).isFalse();
+    AuditQuery all = new AuditQuery(null, null, null, null, null, null, 0, AuditQuery.ALL_STAGES);
+    assertThat(events.stream().filter(all::matches)).hasSize(4);
+    assertThat(new AuditQuery(null, null, null, null, null, null, 0).perRequest()).isTrue();
+    assertThatThrownBy(() -> new AuditQuery(null, null, null, null, null, null, 0, "Later"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stage: Unsupported value: \"Later\"");
+  }
+
+  @Test
   void oneKeyValueLinePerRequest() {
     assertThat(RequestLog.line(CREATE)).isEqualTo("user=alice verb=create resource=deployments ns=team name=web "
         + "code=201 latency_ms=12 source=127.0.0.1 audit_id=id-1");

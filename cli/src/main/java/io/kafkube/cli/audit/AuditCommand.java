@@ -34,6 +34,11 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "at most this many events, the newest (0: all)")
   int limit;
 
+  @Option(names = "--stage", paramLabel = "STAGE", description = "the events of one stage (RequestReceived, "
+      + "ResponseStarted, ResponseComplete, Panic), or all of them (all); by default one line per request, its "
+      + "latest stage")
+  String stage;
+
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, or json (one Event per line)")
   String output;
 
@@ -51,11 +56,13 @@ public final class AuditCommand implements Callable<Integer> {
     if (output.equals("json")) {
       events.forEach(e -> out.println(e.toString()));
     } else {
-      out.printf("%-27s %-24s %-16s %-36s %-5s %s%n", "TIME", "USER", "VERB", "OBJECT", "CODE", "AUDIT-ID");
+      // with --stage, a request may have several lines: each says its stage
+      String format = stage == null ? "%-27s %-24s %-16s %-36s %-5s %s%n" : "%-27s %-24s %-16s %-36s %-5s %-36s %s%n";
+      out.printf(format, "TIME", "USER", "VERB", "OBJECT", "CODE", "AUDIT-ID", "STAGE");
       for (JsonNode e : events) {
-        out.printf("%-27s %-24s %-16s %-36s %-5s %s%n", e.path("requestReceivedTimestamp").asText(),
+        out.printf(format, e.path("requestReceivedTimestamp").asText(),
             e.path("user").path("username").asText("-"), e.path("verb").asText(), objectOf(e),
-            e.path("responseStatus").path("code").asText(), e.path("auditID").asText());
+            e.path("responseStatus").path("code").asText("-"), e.path("auditID").asText(), e.path("stage").asText());
       }
     }
     out.flush();
@@ -81,7 +88,7 @@ public final class AuditCommand implements Callable<Integer> {
     }
     try {
       return new AuditQuery(user, resource, namespace, name, AuditQuery.parseTime(since, now),
-          AuditQuery.parseTime(until, now), limit);
+          AuditQuery.parseTime(until, now), limit, stage);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
