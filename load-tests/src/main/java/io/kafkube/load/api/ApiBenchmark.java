@@ -11,7 +11,6 @@ import io.kafkube.load.ThreadCpu;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -135,7 +131,7 @@ public final class ApiBenchmark {
       int n = Math.min(WARMUP_ROUND, o.warmup() - done);
       long jit0 = NativeThreads.jitCpuNanos();
       ProcessCpu cpu = ProcessCpu.start();
-      Result warm = creates(http, "warmup", o.clients(), n, "w" + round, new LongAdder());
+      Result warm = creates(api, "warmup", o.clients(), n, "w" + round).result();
       double jitShare = (NativeThreads.jitCpuNanos() - jit0) / (double) Math.max(1, cpu.cpuNanos());
       out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it%n", round,
           warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare);
@@ -151,10 +147,10 @@ public final class ApiBenchmark {
 
     ThreadCpu cpu = ThreadCpu.start();
     BrokerRequests requests = BrokerRequests.start();
-    LongAdder clientCpu = new LongAdder();
-    Result create = creates(http, "bench", o.clients(), o.pods(), "p", clientCpu);
+    AsyncCreates.Outcome measured = creates(api, "bench", o.clients(), o.pods(), "p");
+    Result create = measured.result();
     if (cpu != null) {
-      cpu.add("benchmark clients (create-N threads)", clientCpu.sum());
+      cpu.add("benchmark clients (their own Vert.x event loop)", measured.clientCpuNanos());
       cpu.print(out, create.ops(), 25);
     }
     requests.print(out, create.ops());
@@ -201,48 +197,11 @@ public final class ApiBenchmark {
         + "\"command\":[\"sleep\",\"3600\"],\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
   }
 
-  /** {@code total} pod creates by {@code clients} workers, each with one request in flight. */
-  static Result creates(ApiHttp http, String namespace, int clients, int total, String prefix, LongAdder clientCpu)
-      throws InterruptedException {
-    Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-    AtomicInteger next = new AtomicInteger();
-    AtomicLong errors = new AtomicLong();
-    AtomicLong ok = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(clients);
-    String path = "/api/v1/namespaces/" + namespace + "/pods";
-    long start = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      Thread t = new Thread(() -> {
-        try {
-          for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-            long t0 = System.nanoTime();
-            HttpResponse<String> r;
-            try {
-              r = http.post(path, pod(prefix + "-" + i));
-            } catch (IOException e) {
-              errors.incrementAndGet();
-              continue;
-            }
-            record(h, t0);
-            if (r.statusCode() == 201) {
-              ok.incrementAndGet();
-            } else {
-              errors.incrementAndGet();
-            }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          clientCpu.add(Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
-          done.countDown();
-        }
-      }, "create-" + c);
-      t.setDaemon(true);
-      t.start();
-    }
-    done.await();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result("create", ok.get(), seconds, h, errors.get());
+  /** {@code total} pod creates by {@code clients} clients, each with one request in flight. */
+  static AsyncCreates.Outcome creates(ApiServer api, String namespace, int clients, int total, String prefix)
+      throws Exception {
+    return AsyncCreates.run(api.url(), api.caCertPath(), api.adminToken(), "/api/v1/namespaces/" + namespace + "/pods",
+        clients, total, i -> pod(prefix + "-" + i));
   }
 
   /** {@code n} sequential LISTs; checks the item count when {@code expected >= 0}. */
