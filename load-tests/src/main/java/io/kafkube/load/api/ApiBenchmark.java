@@ -3,6 +3,7 @@ package io.kafkube.load.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkube.api.ApiServer;
+import io.kafkube.api.ops.RequestLog;
 import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.load.BrokerRequests;
 import io.kafkube.load.NativeThreads;
@@ -63,6 +64,8 @@ public final class ApiBenchmark {
   private ApiBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    // One log line per request (tens of thousands) would bury the figures; the audit events are still written.
+    System.setProperty("org.slf4j.simpleLogger.log." + RequestLog.LOGGER, "warn");
     Options d = Options.defaults();
     int clients = d.clients();
     int pods = d.pods();
@@ -95,7 +98,8 @@ public final class ApiBenchmark {
       out.printf(Locale.ROOT, "API benchmark: one kafkube up in this JVM (broker, registry, store, scheduler, API), "
               + "%d partitions, HTTPS + bearer token, HTTP/1.1 keep-alive, %d cores, max heap %d MiB%n",
           o.partitions(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-      out.printf("%d Ready nodes registered (Node objects, no agents); the scheduler binds every pod%n", o.nodes());
+      out.printf("%d Ready nodes registered (Node objects, no agents); the scheduler binds every pod; the request log "
+          + "is at WARN (audit events are written)%n", o.nodes());
       List<Result> results = run(cluster.api(), o, out);
       out.println();
       out.printf("%-34s %8s %10s %10s %10s %10s %7s%n", "phase", "ops", "ops/s", "p50 ms", "p99 ms", "p99.9 ms",
