@@ -171,19 +171,22 @@ public record RequestRecord(String auditId, String username, List<String> groups
   }
 
   /**
-   * Removes {@code metadata.managedFields} from an object and from the items of a list, as kube's
-   * audit does for {@code omitManagedFields}.
+   * Removes {@code metadata.managedFields} from an object, from the items of a list and from the
+   * objects of a Table's rows, as kube's audit does for {@code omitManagedFields}.
    */
   static void withoutManagedFields(JsonNode object) {
+    dropManagedFields(object);
+    if (object.path("items") instanceof ArrayNode items) {
+      items.forEach(RequestRecord::dropManagedFields);
+    }
+    if (object.path("rows") instanceof ArrayNode rows) {
+      rows.forEach(row -> dropManagedFields(row.path("object")));
+    }
+  }
+
+  private static void dropManagedFields(JsonNode object) {
     if (object.path("metadata") instanceof ObjectNode md) {
       md.remove("managedFields");
-    }
-    if (object.path("items") instanceof ArrayNode items) {
-      for (JsonNode item : items) {
-        if (item.path("metadata") instanceof ObjectNode md) {
-          md.remove("managedFields");
-        }
-      }
     }
   }
 

@@ -74,6 +74,17 @@ class RequestRecordTest {
     assertThat(omitted.at("/responseObject/items/1/metadata").has("managedFields")).isFalse();
     assertThat(omitted.at("/responseObject/items/1/metadata/name").asText()).isEqualTo("c");
     assertThat(omitted.at("/responseObject/metadata/resourceVersion").asText()).isEqualTo("7");
+    byte[] table = ("{'apiVersion':'meta.k8s.io/v1','kind':'Table','columnDefinitions':[],'rows':[{'cells':['c'],"
+        + "'object':" + MANAGED.replace("'kind':'ConfigMap'", "'kind':'PartialObjectMetadata'") + "}]}")
+        .replace('\'', '"').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RequestRecord.Bodies tableBodies = new RequestRecord.Bodies(null, null, null, table);
+    assertThat(CREATE.at(AuditPolicy.Stage.ResponseComplete, 200, T0, AuditPolicy.Level.RequestResponse,
+        tableBodies, false, null).toEvent().at("/responseObject/rows/0/object/metadata/managedFields/0/manager")
+        .asText()).isEqualTo("kubectl");
+    ObjectNode tableOmitted = CREATE.at(AuditPolicy.Stage.ResponseComplete, 200, T0,
+        AuditPolicy.Level.RequestResponse, tableBodies, true, null).toEvent();
+    assertThat(tableOmitted.at("/responseObject/rows/0/object/metadata").has("managedFields")).isFalse();
+    assertThat(tableOmitted.at("/responseObject/rows/0/object/metadata/name").asText()).isEqualTo("c");
     ObjectNode metadataOnly = CREATE.at(AuditPolicy.Stage.ResponseComplete, 201, T0, AuditPolicy.Level.Metadata,
         bodies, true, null).toEvent();
     assertThat(metadataOnly.has("requestObject")).isFalse();
