@@ -170,6 +170,15 @@ class SubresourceApplyKubectlTest {
     assertThat(r.body().path("kind").asText()).isEqualTo("Scale");
     assertThat(r.body().at("/spec/replicas").asInt()).isEqualTo(7);
     assertThat(live().at("/spec/replicas").asInt()).isEqualTo(7);
+    // the Scale's managedFields: the parent's owners of spec.replicas, converted as kube's scale handler does
+    JsonNode managed = r.body().at("/metadata/managedFields");
+    assertThat(managed.isArray()).as(r.raw()).isTrue();
+    assertThat(managed).hasSize(1);
+    assertThat(managed.get(0).path("manager").asText()).isEqualTo("autoscaler");
+    assertThat(managed.get(0).path("operation").asText()).isEqualTo("Apply");
+    assertThat(managed.get(0).path("subresource").asText()).isEqualTo("scale");
+    assertThat(managed.get(0).path("apiVersion").asText()).isEqualTo("autoscaling/v1");
+    assertThat(managed.get(0).path("fieldsV1").toString()).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}");
 
     Http.Reply other = api.call("PATCH", DEPLOY + "web/scale?fieldManager=someone", APPLY,
         scale.replace("7", "1"));

@@ -1,6 +1,7 @@
 package io.kafkube.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.ApiException;
 import io.kafkube.api.table.Tables;
@@ -28,12 +29,36 @@ final class Scales {
         md.set(f, m.get(f));
       }
     }
+    ArrayNode managed = scaleManagedFields(m.path("managedFields"));
+    if (!managed.isEmpty()) {
+      md.set("managedFields", managed);
+    }
     s.putObject("spec").put("replicas", json.path("spec").path("replicas").asInt(1));
     ObjectNode status = s.putObject("status");
     status.put("replicas", json.path("status").path("replicas").asInt(0));
     String selector = Tables.selector(json);
     status.put("selector", selector.equals("<none>") ? "" : selector);
     return s;
+  }
+
+  /**
+   * The parent's managers as the Scale shows them, as kube-apiserver's scale handler converts them: each
+   * entry that owns the parent's {@code spec.replicas} owns the Scale's, in {@code autoscaling/v1}; the
+   * other entries are left out.
+   */
+  static ArrayNode scaleManagedFields(JsonNode parentEntries) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (JsonNode e : parentEntries) {
+      if (e.path("fieldsV1").path("f:spec").has("f:replicas")) {
+        ObjectNode c = ((ObjectNode) e).deepCopy();
+        c.put("apiVersion", "autoscaling/v1");
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        fields.putObject("f:spec").putObject("f:replicas");
+        c.set("fieldsV1", fields);
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   static int replicas(RequestInfo ri, JsonNode scale) {

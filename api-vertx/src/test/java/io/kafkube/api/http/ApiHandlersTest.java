@@ -345,6 +345,14 @@ class ApiHandlersTest {
     Reply scaled = patch(uri + "/scale", "application/merge-patch+json", "{'spec':{'replicas':5}}");
     assertThat(scaled.code()).isEqualTo(200);
     assertThat(scaled.body().at("/spec/replicas").asInt()).isEqualTo(5);
+    // managedFields of a Scale: the parent's owners of spec.replicas, in autoscaling/v1 (kube's scale handler)
+    JsonNode scaleManaged = scaled.body().at("/metadata/managedFields");
+    assertThat(scaleManaged.isArray() && !scaleManaged.isEmpty()).as(scaled.body().toString()).isTrue();
+    for (JsonNode e : scaleManaged) {
+      assertThat(e.path("apiVersion").asText()).isEqualTo("autoscaling/v1");
+      assertThat(e.path("fieldsV1").toString()).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}");
+    }
+    assertThat(scaleManaged.findValuesAsText("subresource")).contains("scale");
     Reply put = send(HttpMethod.PUT, uri + "/scale", "{'metadata':{'name':'p'},'spec':{'replicas':2}}");
     assertThat(put.body().at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(get(uri).body().at("/spec/replicas").asInt()).isEqualTo(2);
