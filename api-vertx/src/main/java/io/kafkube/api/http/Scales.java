@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.ApiException;
+import io.kafkube.api.apply.FieldPath;
+import io.kafkube.api.apply.FieldSet;
 import io.kafkube.api.table.Tables;
 import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.meta.Meta;
@@ -15,6 +17,9 @@ import org.apache.avro.generic.GenericRecord;
 
 /** The {@code scale} subresource: {@code autoscaling/v1 Scale} views of deployments, replica sets, stateful sets. */
 final class Scales {
+  /** What a Scale's managers own: its {@code spec.replicas}, the parent's {@code spec.replicas}. */
+  private static final FieldPath REPLICAS = FieldPath.of("spec", "replicas");
+
   private Scales() {}
 
   static ObjectNode toScale(GenericRecord obj) {
@@ -49,16 +54,23 @@ final class Scales {
   static ArrayNode scaleManagedFields(JsonNode parentEntries) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (JsonNode e : parentEntries) {
-      if (e.path("fieldsV1").path("f:spec").has("f:replicas")) {
+      if (owned(e.path("fieldsV1")).contains(REPLICAS)) {
         ObjectNode c = ((ObjectNode) e).deepCopy();
         c.put("apiVersion", "autoscaling/v1");
-        ObjectNode fields = Json.MAPPER.createObjectNode();
-        fields.putObject("f:spec").putObject("f:replicas");
-        c.set("fieldsV1", fields);
+        c.set("fieldsV1", FieldSet.of(REPLICAS).toFieldsV1());
         out.add(c);
       }
     }
     return out;
+  }
+
+  /** The fields of a managedFields entry; none when unreadable (written by another tool). */
+  private static FieldSet owned(JsonNode fieldsV1) {
+    try {
+      return FieldSet.fromFieldsV1(fieldsV1.isMissingNode() ? null : fieldsV1);
+    } catch (IllegalArgumentException e) {
+      return FieldSet.EMPTY;
+    }
   }
 
   static int replicas(RequestInfo ri, JsonNode scale) {
