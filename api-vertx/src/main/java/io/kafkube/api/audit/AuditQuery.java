@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which audit events to read back: by user, by object (resource, namespace, name), by time
@@ -28,7 +31,8 @@ public record AuditQuery(String user, String resource, String namespace, String 
         AuditPolicy.Stage.valueOf(stage);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("stage: Unsupported value: \"" + stage + "\": supported values: "
-            + "\"RequestReceived\", \"ResponseStarted\", \"ResponseComplete\", \"Panic\", \"all\"");
+            + Stream.concat(Arrays.stream(AuditPolicy.Stage.values()).map(Enum::name), Stream.of(ALL_STAGES))
+                .map(v -> "\"" + v + "\"").collect(Collectors.joining(", ")));
       }
     }
   }
