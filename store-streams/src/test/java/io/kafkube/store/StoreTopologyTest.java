@@ -10,6 +10,7 @@ import io.kafkube.registry.serde.AvroDeserializer;
 import io.kafkube.registry.serde.AvroSerde;
 import io.kafkube.registry.serde.AvroSerializer;
 import io.kafkube.schemas.avro.KafkubeSchemas;
+import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
 import io.kafkube.schemas.meta.Meta;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -141,6 +143,29 @@ class StoreTopologyTest {
     GenericRecord reply = out(topics.replies().name(), topics).readValue();
     assertThat(StoreTopology.replyPartitioner().partitions(topics.replies().name(), "c", reply, partitions))
         .contains(java.util.Set.of(wanted));
+  }
+
+  @Test
+  void aCommandWhoseSenderReadsNoReplyIsAppliedWithoutOne() {
+    TopicCatalog topics = setUp(3);
+    TestInputTopic<String, GenericRecord> commands = driver.createInputTopic(topics.commands().name(),
+        Serdes.String().serializer(), topics.commands().valueSerde().serializer());
+    String key = TestObjects.key(PODS, "default", "web");
+    commands.pipeInput(key, command(Op.CREATE, PODS, "default", "web", "c1").object(pod("default", "web", "nginx"))
+        .build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b1").nodeName("node-1").noReply().build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b2").nodeName("node-2").noReply().build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b3").nodeName("node-2").build());
+
+    // the binding is applied and recorded; only the commands that want a reply get one, refusals included
+    assertThat(out(topics.replies().name(), topics).readRecordsToList()).extracting(TestRecord::key)
+        .containsExactly("c1", "b3");
+    assertThat(out(topics.history().name(), topics).readValuesToList()).extracting(c -> c.get("verb").toString())
+        .containsExactly("CREATE", "BIND");
+    assertThat(out(topics.assignments().name(), topics).readKeyValuesToMap()).containsOnlyKeys("node-1" + key);
+    assertThat(new CommandView(command(Op.BIND, PODS, "default", "web", "b").noReply().build()).wantsReply())
+        .isFalse();
+    assertThat(new CommandView(command(Op.BIND, PODS, "default", "web", "b").build()).wantsReply()).isTrue();
   }
 
   private TestOutputTopic<String, GenericRecord> out(String topic, TopicCatalog topics) {

@@ -29,7 +29,7 @@ public final class Commands {
   /** Binds the pod to the node, only if it is still the same pod (uid precondition). */
   static GenericRecord bind(PodInfo pod, String node, long now) {
     return Envelopes.command(Op.BIND, pod.key(), PODS, SCHEDULER, "scheduler-bind-" + pod.uid() + "-" + now)
-        .nodeName(node).preconditions(pod.uid(), null).timestamp(now).build();
+        .nodeName(node).preconditions(pod.uid(), null).noReply().timestamp(now).build();
   }
 
   static final ResourceType EVENTS = ResourceRegistry.kubernetes().byGroupResource("events").orElseThrow();
@@ -55,7 +55,7 @@ public final class Commands {
     AvroPaths.recordOrCreate(copy, "status").put("nominatedNodeName", nominatedNode);
     return Envelopes.command(Op.UPDATE_STATUS, pod.key(), PODS, SCHEDULER,
             "scheduler-status-" + pod.uid() + "-" + now)
-        .object(copy).preconditions(pod.uid(), pod.resourceVersion()).timestamp(now).build();
+        .object(copy).preconditions(pod.uid(), pod.resourceVersion()).noReply().timestamp(now).build();
   }
 
   /**
@@ -100,7 +100,7 @@ public final class Commands {
     }
     return Envelopes.command(Op.CREATE, EVENTS.key(ns, name).toString(), EVENTS.groupResource(), SCHEDULER,
             "scheduler-event-" + pod.uid() + "-" + now)
-        .object(c.record()).timestamp(now).build();
+        .object(c.record()).noReply().timestamp(now).build();
   }
 
   /**
@@ -118,7 +118,7 @@ public final class Commands {
     ref.put("resourceVersion", Meta.resourceVersion(pvc));
     return Envelopes.command(Op.UPDATE, VOLUMES.key(null, Meta.name(pv)).toString(), VOLUMES.groupResource(),
             SCHEDULER, "scheduler-bind-pv-" + Meta.name(pv) + "-" + now)
-        .object(copy).preconditions(Meta.uid(pv), Meta.resourceVersion(pv)).timestamp(now).build();
+        .object(copy).preconditions(Meta.uid(pv), Meta.resourceVersion(pv)).noReply().timestamp(now).build();
   }
 
   /** Sets the claim's {@code spec.volumeName}, only on the claim as the scheduler saw it. */
@@ -128,12 +128,12 @@ public final class Commands {
     String ns = Meta.namespace(pvc) == null ? "default" : Meta.namespace(pvc);
     return Envelopes.command(Op.UPDATE, CLAIMS.key(ns, Meta.name(pvc)).toString(), CLAIMS.groupResource(),
             SCHEDULER, "scheduler-bind-pvc-" + Meta.uid(pvc) + "-" + now)
-        .object(copy).preconditions(Meta.uid(pvc), Meta.resourceVersion(pvc)).timestamp(now).build();
+        .object(copy).preconditions(Meta.uid(pvc), Meta.resourceVersion(pvc)).noReply().timestamp(now).build();
   }
 
   /** Deletes a preemption victim, only if it is still the same pod (uid precondition). */
   static GenericRecord evict(PodInfo victim, long now) {
     return Envelopes.command(Op.DELETE, victim.key(), PODS, SCHEDULER, "scheduler-preempt-" + victim.uid() + "-" + now)
-        .preconditions(victim.uid(), null).timestamp(now).build();
+        .preconditions(victim.uid(), null).noReply().timestamp(now).build();
   }
 }

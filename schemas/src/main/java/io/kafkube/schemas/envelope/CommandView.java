@@ -7,6 +7,11 @@ import org.apache.avro.generic.GenericRecord;
 
 /** Typed read access to an {@code io.kafkube.v1.Command} record. */
 public record CommandView(GenericRecord record) {
+  /**
+   * The {@code replyPartition} of a command whose sender reads no reply (the scheduler learns the
+   * outcome of its bindings from the pods' state topic): the store applies it and writes no reply.
+   */
+  public static final int NO_REPLY = -1;
 
   public Op op() {
     return Op.valueOf(record.get("op").toString());
@@ -72,6 +77,12 @@ public record CommandView(GenericRecord record) {
   public Integer replyPartition() {
     Object p = record.get("replyPartition");
     return p == null ? null : ((Number) p).intValue();
+  }
+
+  /** False when the sender asked for no reply ({@link #NO_REPLY}). */
+  public boolean wantsReply() {
+    Integer p = replyPartition();
+    return p == null || p != NO_REPLY;
   }
 
   public long timestamp() {

@@ -114,6 +114,12 @@ public final class Envelopes {
       return this;
     }
 
+    /** The sender reads no reply, so the store writes none ({@link CommandView#NO_REPLY}). */
+    public CommandBuilder noReply() {
+      record.put("replyPartition", CommandView.NO_REPLY);
+      return this;
+    }
+
     public CommandBuilder timestamp(long epochMillis) {
       record.put("timestamp", epochMillis);
       return this;

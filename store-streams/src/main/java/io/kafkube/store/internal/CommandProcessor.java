@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies each command to the current object (via {@link Mutations}) and emits what changed: the
  * new object or a tombstone to the kind's state topic, a Change to history, the bound pod to
- * assignments, and always a Reply. Under exactly-once, the store update and all of these commit
+ * assignments, and a Reply unless the sender reads none ({@link CommandView#NO_REPLY}, the scheduler's
+ * commands: a bound pod's Reply would carry the whole pod to a partition no one reads). Under exactly-once, the store update and all of these commit
  * atomically with the command's offset.
  */
 public final class CommandProcessor implements Processor<String, GenericRecord, String, GenericRecord> {
@@ -99,6 +100,9 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
             out.code());
       }
     }
+    if (!cmd.wantsReply()) {
+      return;
+    }
     long replyRevision = write ? revision : out.success() && out.reply() != null && !cmd.dryRun()
         ? parseRevision(Meta.resourceVersion(out.reply())) : -1;
     GenericRecord reply = Envelopes.reply(cmd.requestId(), out.code(), replyRevision, out.reply(), out.status(),
@@ -148,6 +152,9 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
             record.timestamp(), cmd.requestId(), c.before(), c.after());
         context.forward(record.withKey(c.key()).withValue(change), HISTORY_SINK);
       }
+    }
+    if (!cmd.wantsReply()) {
+      return;
     }
     long replyRevision = out.status() == null && !dryRun ? revision : -1;
     GenericRecord reply = Envelopes.reply(cmd.requestId(), out.code(), replyRevision, out.reply(), out.status(),
