@@ -8,6 +8,7 @@ import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.load.BrokerRequests;
 import io.kafkube.load.NativeThreads;
 import io.kafkube.load.ProcessCpu;
+import io.kafkube.load.StreamLoops;
 import io.kafkube.load.ThreadCpu;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -151,6 +152,7 @@ public final class ApiBenchmark {
 
     ThreadCpu cpu = ThreadCpu.start();
     BrokerRequests requests = BrokerRequests.start();
+    StreamLoops loops = StreamLoops.start();
     AsyncCreates.Outcome measured = creates(api, "bench", o.clients(), o.pods(), "p");
     Result create = measured.result();
     if (cpu != null) {
@@ -158,6 +160,7 @@ public final class ApiBenchmark {
       cpu.print(out, create.ops(), 25);
     }
     requests.print(out, create.ops());
+    loops.print(out);
     results.add(new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
         create.seconds(), create.latencyMicros(), create.errors()));
     out.printf(Locale.ROOT, "created %d pods in %.1f s%n", create.ops(), create.seconds());
