@@ -1,12 +1,16 @@
 package io.kafkube.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceType;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 
@@ -14,6 +18,12 @@ import org.apache.avro.generic.GenericRecord;
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
   public static final String CONTENT_TYPE = "application/json";
+  /**
+   * Objects' JSON by record instance (weak, identity keys): a view's objects are replaced, never changed
+   * in place, so a LIST renders each version of an object once, not once per request. Bounded by bytes.
+   */
+  private static final Cache<GenericRecord, byte[]> RENDERED = Caffeine.newBuilder().weakKeys()
+      .maximumWeight(256L << 20).weigher((GenericRecord k, byte[] v) -> v.length).build();
 
   private Json() {}
 
@@ -70,6 +80,48 @@ public final class Json {
     out.put("status", "Success");
     out.put("code", code);
     return out;
+  }
+
+  /** An object as Kubernetes JSON bytes, rendered once per record instance. */
+  public static byte[] objectBytes(GenericRecord obj) {
+    return RENDERED.get(obj, o -> {
+      try {
+        return MAPPER.writeValueAsBytes(object(o));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** The bytes of {@link #list} with these objects as items, from their rendered JSON. */
+  public static Buffer listBuffer(ResourceType type, List<GenericRecord> items, Map<String, Object> metadata) {
+    byte[] empty;
+    try {
+      empty = MAPPER.writeValueAsBytes(list(type, List.of(), metadata));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    // {"kind":…,"metadata":{…},"items":[]}: the items go between the last "[" and "]}"
+    int open = empty.length - 2;
+    if (empty[open - 1] != '[' || empty[open] != ']' || empty[open + 1] != '}') {
+      throw new IllegalStateException("a list does not end with its items");
+    }
+    List<byte[]> rendered = new ArrayList<>(items.size());
+    int size = empty.length + items.size();
+    for (GenericRecord r : items) {
+      byte[] b = objectBytes(r);
+      rendered.add(b);
+      size += b.length;
+    }
+    Buffer out = Buffer.buffer(size);
+    out.appendBytes(empty, 0, open);
+    for (int i = 0; i < rendered.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      out.appendBytes(rendered.get(i));
+    }
+    return out.appendBytes(empty, open, 2);
   }
 
   /** A list ({@code PodList}) of already rendered items. */

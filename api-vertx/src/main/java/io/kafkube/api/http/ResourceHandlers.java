@@ -154,18 +154,18 @@ public final class ResourceHandlers {
       String rv, String next, boolean table, Tables.Include include) {
     Long remaining = next != null && filter.labels().isEverything() && filter.fields().isEverything()
         ? remainingCount : null;
-    List<ObjectNode> items = new ArrayList<>(records.size());
-    for (GenericRecord r : records) {
-      items.add(Json.object(r));
-    }
     if (table) {
+      List<ObjectNode> items = new ArrayList<>(records.size());
+      for (GenericRecord r : records) {
+        items.add(Json.object(r));
+      }
       return Json.buffer(tables.table(ri.type().kind(), items, include, rv, next, remaining));
     }
     Map<String, Object> md = new LinkedHashMap<>();
     md.put("resourceVersion", rv);
     md.put("continue", next);
     md.put("remainingItemCount", remaining);
-    return Json.buffer(Json.list(ri.type(), items, md));
+    return Json.listBuffer(ri.type(), records, md);
   }
 
   void watch(RoutingContext ctx) {
