@@ -17,13 +17,14 @@ import java.util.List;
  * ({@code ResponseComplete} or {@code Panic}), of its request log line. {@code resource} is empty for
  * non-resource requests (discovery, {@code /version}, ...). {@code completed} is the stage's time;
  * {@code code} is 0 at {@code RequestReceived} (no response yet). {@code omitManagedFields}: leave
- * {@code metadata.managedFields} out of the recorded objects. {@code panic}: what the handler threw, at
- * stage Panic.
+ * {@code metadata.managedFields} out of the recorded objects. {@code message}: at stage Panic, what the
+ * handler threw; at another answered stage, the {@code responseStatus} message if there is one (a failed
+ * authentication's, which names the credentials that were tried).
  */
 public record RequestRecord(String auditId, String username, List<String> groups, String verb, String requestUri,
     String apiGroup, String apiVersion, String resource, String subresource, String namespace, String name,
     int code, Instant received, Instant completed, List<String> sourceIps, String userAgent,
-    AuditPolicy.Level level, Bodies bodies, AuditPolicy.Stage stage, boolean omitManagedFields, String panic) {
+    AuditPolicy.Level level, Bodies bodies, AuditPolicy.Stage stage, boolean omitManagedFields, String message) {
   /**
    * What a Request or RequestResponse level records besides the metadata: the request body as sent
    * (with its Content-Type, and the kind it was sent for, to decode protobuf) and the response body;
@@ -63,14 +64,17 @@ public record RequestRecord(String auditId, String username, List<String> groups
 
   public RequestRecord withName(String n) {
     return new RequestRecord(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource,
-        namespace, n, code, received, completed, sourceIps, userAgent, level, bodies, stage, omitManagedFields, panic);
+        namespace, n, code, received, completed, sourceIps, userAgent, level, bodies, stage, omitManagedFields, message);
   }
 
-  /** This request at another stage: its code and time then, at {@code level}, with these bodies. */
+  /**
+   * This request at another stage: its code and time then, at {@code level}, with these bodies and this
+   * {@link #message} (null: none).
+   */
   public RequestRecord at(AuditPolicy.Stage s, int c, Instant when, AuditPolicy.Level l, Bodies b, boolean omitManaged,
-      String panicked) {
+      String msg) {
     return new RequestRecord(auditId, username, groups, verb, requestUri, apiGroup, apiVersion, resource, subresource,
-        namespace, name, c, received, when, sourceIps, userAgent, l, b, s, omitManaged, panicked);
+        namespace, name, c, received, when, sourceIps, userAgent, l, b, s, omitManaged, msg);
   }
 
   /** Whether this is the request's last stage (the one its request log line is written for). */
@@ -92,7 +96,8 @@ public record RequestRecord(String auditId, String username, List<String> groups
    * {@code requestObject}, RequestResponse also {@code responseObject} (bodies that are not JSON, YAML
    * or Kubernetes protobuf are left out, as kube leaves out what it cannot convert), both without
    * {@code metadata.managedFields} when {@link #omitManagedFields}. RequestReceived has no
-   * {@code responseStatus}; Panic has kube's 500 {@code InternalError} status.
+   * {@code responseStatus}; Panic has kube's 500 {@code InternalError} status; another stage has its code,
+   * and its {@link #message} when there is one.
    */
   public ObjectNode toEvent() {
     ObjectNode e = M.createObjectNode();
@@ -157,12 +162,15 @@ public record RequestRecord(String auditId, String username, List<String> groups
       ObjectNode status = e.putObject("responseStatus");
       status.putObject("metadata");
       status.put("status", "Failure");
-      status.put("message", "APIServer panic'd: " + (panic == null ? "" : panic));
+      status.put("message", "APIServer panic'd: " + (message == null ? "" : message));
       status.put("reason", "InternalError");
       status.put("code", 500);
     } else if (stage != AuditPolicy.Stage.RequestReceived) {
       ObjectNode status = e.putObject("responseStatus");
       status.putObject("metadata");
+      if (message != null) {
+        status.put("message", message);
+      }
       status.put("code", code);
     }
     e.put("requestReceivedTimestamp", MICROS.format(received));

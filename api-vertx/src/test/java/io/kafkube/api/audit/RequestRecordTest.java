@@ -52,6 +52,23 @@ class RequestRecordTest {
     assertThat(panic.path("requestReceivedTimestamp")).isEqualTo(received.path("requestReceivedTimestamp"));
   }
 
+  @Test
+  void aFailedAuthenticationsEventHasNoUserAndItsStatusSaysWhatWasTried() {
+    RequestRecord anonymous = new RequestRecord("id-2", null, List.of(), "list", "/api/v1/pods", "", "v1", "pods", "",
+        "", "", 0, T0, T0, List.of("127.0.0.1"), "curl/8");
+    RequestRecord started = anonymous.at(AuditPolicy.Stage.ResponseStarted, 401, T0.plusMillis(1),
+        AuditPolicy.Level.Metadata, null, false, "Authentication failed, attempted: bearer");
+    ObjectNode e = started.toEvent();
+    assertThat(e.path("stage").asText()).isEqualTo("ResponseStarted");
+    assertThat(e.path("user").toString()).isEqualTo("{}");
+    assertThat(e.path("responseStatus").toString())
+        .isEqualTo("{\"metadata\":{},\"message\":\"Authentication failed, attempted: bearer\",\"code\":401}");
+    assertThat(started.last()).as("not the stage a request log line is written for").isFalse();
+    assertThat(RequestLog.line(anonymous.at(AuditPolicy.Stage.ResponseComplete, 401, T0.plusMillis(1),
+        AuditPolicy.Level.None, null, false, null))).contains("verb=list").contains("code=401")
+        .doesNotContain("user=");
+  }
+
   static final String MANAGED = "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','managedFields':"
       + "[{'manager':'kubectl','operation':'Update'}]},'data':{'a':'1'}}";
 
