@@ -10,11 +10,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The audit of every request, in kube-apiserver's stages. First in the router ({@link #handle}): gives
@@ -26,8 +30,13 @@ import java.util.UUID;
  * WebSocket, when the upgrade is ({@link #upgraded}, called by whoever upgrades). When the response
  * ends (a WebSocket: when it closes): {@code ResponseComplete}, or {@code Panic} when the handler threw
  * an unchecked exception other than an {@link ApiException} (Java's counterpart of a Go panic; the
- * client gets a 500). A request that ends before authentication ({@code /version}, health checks, a 401)
- * has its {@code RequestReceived} event, if its policy wants one, queued when it ends.
+ * client gets a 500). A request that ends before authentication ({@code /version}, health checks) has
+ * its {@code RequestReceived} event, if its policy wants one, queued when it ends. A request whose
+ * authentication fails (a 401: no token, or one that is not valid) is recorded as kube-apiserver's
+ * failed-authentication audit records it: one event only, at {@code ResponseStarted}, with no user, the
+ * 401 and a message naming the credentials tried ({@code Authentication failed, attempted: bearer}, or
+ * {@code Authentication failed, no credentials provided}); its level is the policy's for the request
+ * without a user, and its stage is dropped if the policy omits {@code ResponseStarted}.
  *
  * <p>Only cheap work here, on the event loop: one small state object per request, the policy decision,
  * and one queued {@link RequestRecord} per recorded stage; events are built (and bodies turned into
@@ -171,6 +180,10 @@ public final class AuditHandler implements Handler<RoutingContext> {
     }
     f.ended = true;
     Instant now = Instant.now();
+    if (f.decision == null && ctx.get(Authenticator.FAILED) != null) {
+      failedAuthentication(ctx, f, now);
+      return;
+    }
     if (f.decision == null) { // ended before authentication: its RequestReceived stage now, if wanted
       decide(ctx, f);
       if (f.decision.records(AuditPolicy.Stage.RequestReceived)) {
@@ -188,6 +201,82 @@ public final class AuditHandler implements Handler<RoutingContext> {
         d.omitManagedFields(), panic ? String.valueOf(failure) : null);
     String created = ctx.get(CREATED_NAME);
     sink.offer(created != null && r.name().isEmpty() ? r.withName(created) : r);
+  }
+
+  /**
+   * A request whose authentication failed, recorded as kube's failed-authentication audit filter does:
+   * its level decided by the policy for the request as it came (without a user, so rules that name users
+   * or groups do not match it); one event, at ResponseStarted (the 401 being written; none if the policy
+   * omits that stage), with an empty user and a {@code responseStatus} whose message names the
+   * credentials that were tried; no RequestReceived nor ResponseComplete event, as kube never lets such
+   * a request reach its audit filter. Its request log line is still written (a record at level None).
+   */
+  private void failedAuthentication(RoutingContext ctx, InFlight f, Instant now) {
+    decide(ctx, f);
+    int code = ctx.response().getStatusCode();
+    AuditPolicy.Decision d = f.decision;
+    if (d.records(AuditPolicy.Stage.ResponseStarted)) {
+      sink.offer(f.base.at(AuditPolicy.Stage.ResponseStarted, code, now, d.level(), null, false,
+          attemptedAuthentication(ctx)));
+    }
+    sink.offer(f.base.at(AuditPolicy.Stage.ResponseComplete, code, now, AuditPolicy.Level.None, null, false, null));
+  }
+
+  /**
+   * The message of a failed authentication's audit event, as kube writes it: the kinds of credentials the
+   * request carried ({@code basic}: an {@code Authorization: Basic} header with a user and password;
+   * {@code bearer}: an {@code Authorization: Bearer} header with something after the scheme;
+   * {@code access_token}: that query parameter; {@code x509}: a TLS client certificate), or that it
+   * carried none.
+   */
+  static String attemptedAuthentication(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    List<String> methods = new ArrayList<>(4);
+    String authorization = req.getHeader("Authorization");
+    if (basicCredentials(authorization)) {
+      methods.add("basic");
+    }
+    String[] parts = (authorization == null ? "" : authorization.strip()).split(" ", -1);
+    if (parts.length > 1 && parts[0].equalsIgnoreCase("bearer")) {
+      methods.add("bearer");
+    }
+    List<String> accessToken = ctx.queryParam("access_token");
+    if (!accessToken.isEmpty() && !accessToken.get(0).strip().isEmpty()) {
+      methods.add("access_token");
+    }
+    if (clientCertificate(req)) {
+      methods.add("x509");
+    }
+    return methods.isEmpty() ? "Authentication failed, no credentials provided"
+        : "Authentication failed, attempted: " + String.join(", ", methods);
+  }
+
+  /** Whether a header is {@code Basic} (any case) then the padded base64 of a {@code user:password}. */
+  private static boolean basicCredentials(String authorization) {
+    if (authorization == null || authorization.length() < 6 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    String encoded = authorization.substring(6);
+    if (encoded.length() % 4 != 0) {
+      return false;
+    }
+    try {
+      return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).indexOf(':') >= 0;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean clientCertificate(HttpServerRequest req) {
+    if (!req.isSSL()) {
+      return false;
+    }
+    try {
+      SSLSession session = req.sslSession();
+      return session != null && session.getPeerCertificates().length > 0;
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
   }
 
   /** The request's attributes, the policy's decision and the metadata its events share. */

@@ -17,10 +17,12 @@ import org.apache.avro.generic.GenericRecord;
  * signature and lifetime, and the ServiceAccount must still exist with the uid the token names; a
  * ServiceAccount not in the view yet is looked for again once the view has caught up). Puts the
  * {@link User} into the routing context under {@link #USER}; a request without a valid token fails
- * with 401 {@code Unauthorized}.
+ * with 401 {@code Unauthorized}, marked {@link #FAILED} (kube audits it as a failed authentication).
  */
 public final class Authenticator implements Handler<RoutingContext> {
   public static final String USER = "kafkube.user";
+  /** Set in the routing context of a request whose authentication failed (answered 401). */
+  public static final String FAILED = "kafkube.authentication-failed";
   public static final String SERVICE_ACCOUNTS = "system:serviceaccounts";
   public static final String AUTHENTICATED = "system:authenticated";
 
@@ -82,6 +84,7 @@ public final class Authenticator implements Handler<RoutingContext> {
   }
 
   private static void unauthorized(RoutingContext ctx) {
+    ctx.put(FAILED, Boolean.TRUE);
     ctx.fail(ApiException.of(401, "Unauthorized", "Unauthorized"));
   }
 }

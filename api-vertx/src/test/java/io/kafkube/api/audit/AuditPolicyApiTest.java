@@ -13,12 +13,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kafkube.audit} holds them (requestObject at Request, responseObject too at RequestResponse,
  * nothing at None), rules chosen by verb, resource and non-resource URL; kubectl's protobuf bodies
  * recorded as JSON; the stages of a create, a get and a watch (chunked and WebSocket), omitStages,
- * omitManagedFields (the policy's, and a rule's override), and a handler that throws recorded at Panic.
+ * omitManagedFields (the policy's, and a rule's override), a handler that throws recorded at Panic, and a
+ * request whose authentication fails (401) recorded as kube's failed-authentication audit records it.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class AuditPolicyApiTest {
@@ -52,6 +57,20 @@ class AuditPolicyApiTest {
         resources:
         - group: ""
           resources: ["secrets"]
+      - level: RequestResponse
+        userGroups: ["system:masters"]
+        resources:
+        - group: ""
+          resources: ["services"]
+      - level: Request
+        resources:
+        - group: ""
+          resources: ["services"]
+      - level: Metadata
+        resources:
+        - group: ""
+          resources: ["endpoints"]
+        omitStages: ["ResponseStarted"]
       - level: RequestResponse
         verbs: ["create", "list"]
         namespaces: ["stripped"]
@@ -327,6 +346,91 @@ class AuditPolicyApiTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The one event of a request, read with every stage; fails if it has any other. */
+  static JsonNode onlyEvent(String query, String auditId) throws Exception {
+    List<JsonNode> events = ofRequest(query, auditId);
+    assertThat(events).as("the events of request %s", auditId).hasSize(1);
+    return events.get(0);
+  }
+
+  /** What every failed authentication's event says, whatever the request. */
+  static void failedAuthentication(JsonNode e, String auditId, String verb, String uri, String message) {
+    assertThat(e.path("kind").asText()).isEqualTo("Event");
+    assertThat(e.path("apiVersion").asText()).isEqualTo("audit.k8s.io/v1");
+    assertThat(e.path("auditID").asText()).isEqualTo(auditId);
+    assertThat(e.path("stage").asText()).as("%s", e).isEqualTo("ResponseStarted");
+    assertThat(e.path("verb").asText()).isEqualTo(verb);
+    assertThat(e.path("requestURI").asText()).isEqualTo(uri);
+    assertThat(e.path("user").toString()).as("no user is known").isEqualTo("{}");
+    assertThat(e.path("responseStatus").toString()).isEqualTo("{\"metadata\":{},\"message\":\"" + message
+        + "\",\"code\":401}");
+    assertThat(e.has("requestObject")).isFalse();
+    assertThat(e.has("responseObject")).isFalse();
+    assertThat(e.path("sourceIPs").path(0).asText()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void aRequestThatFailsAuthenticationIsRecordedOnceWhenIts401Starts() throws Exception {
+    Http.Reply noToken = new Http(cluster.api.insecureUrl(), null).get(CMS + "/nobody");
+    assertThat(noToken.code()).isEqualTo(401);
+    String noTokenId = noToken.headers().firstValue("Audit-Id").orElseThrow();
+    Http.Reply badToken = api.as("not-a-token").get(CMS + "?limit=5");
+    assertThat(badToken.code()).isEqualTo(401);
+    String badTokenId = badToken.headers().firstValue("Audit-Id").orElseThrow();
+    // basic credentials and an access_token parameter, neither of which kafkube accepts
+    String basicUri = "/api/v1/namespaces/default/services?access_token=abc";
+    HttpResponse<String> basic = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(cluster.api.insecureUrl() + basicUri)).header("Authorization", "Basic "
+            + Base64.getEncoder().encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8))).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(basic.statusCode()).isEqualTo(401);
+    String basicId = basic.headers().firstValue("Audit-Id").orElseThrow();
+    // the services rule for system:masters does not match a request without a user: the next one does
+    Http.Reply badService = api.as("not-a-token").get("/api/v1/namespaces/default/services");
+    assertThat(badService.code()).isEqualTo(401);
+    String badServiceId = badService.headers().firstValue("Audit-Id").orElseThrow();
+    // the endpoints rule omits ResponseStarted: no event at all
+    Http.Reply omitted = api.as("not-a-token").get("/api/v1/namespaces/default/endpoints");
+    assertThat(omitted.code()).isEqualTo(401);
+    String omittedId = omitted.headers().firstValue("Audit-Id").orElseThrow();
+    // a successful request, unchanged; its events are written after all of the above
+    Http.Reply admin = api.get("/api/v1/namespaces/default/services");
+    assertThat(admin.code()).isEqualTo(200);
+    String adminId = admin.headers().firstValue("Audit-Id").orElseThrow();
+    List<JsonNode> ok = stages("?resource=services", adminId, 2);
+
+    assertThat(stageNames(ok)).containsExactly("RequestReceived", "ResponseComplete");
+    assertThat(ok.get(1).path("level").asText()).isEqualTo("RequestResponse");
+    assertThat(ok.get(1).at("/user/username").asText()).isEqualTo("kubernetes-admin");
+    assertThat(ok.get(1).path("responseStatus").toString()).isEqualTo("{\"metadata\":{},\"code\":200}");
+    assertThat(ok.get(1).at("/responseObject/kind").asText()).isEqualTo("ServiceList");
+
+    JsonNode none = onlyEvent("?resource=configmaps", noTokenId);
+    failedAuthentication(none, noTokenId, "get", CMS + "/nobody", "Authentication failed, no credentials provided");
+    assertThat(none.path("level").asText()).isEqualTo("Metadata");
+    assertThat(none.path("objectRef").toString()).isEqualTo("{\"resource\":\"configmaps\",\"namespace\":"
+        + "\"default\",\"name\":\"nobody\",\"apiVersion\":\"v1\"}");
+    assertThat(Instant.parse(none.path("stageTimestamp").asText()))
+        .isAfterOrEqualTo(Instant.parse(none.path("requestReceivedTimestamp").asText()));
+
+    JsonNode bad = onlyEvent("?resource=configmaps", badTokenId);
+    failedAuthentication(bad, badTokenId, "list", CMS + "?limit=5", "Authentication failed, attempted: bearer");
+    assertThat(bad.path("level").asText()).isEqualTo("Metadata");
+
+    JsonNode tried = onlyEvent("?resource=services", basicId);
+    failedAuthentication(tried, basicId, "list", basicUri, "Authentication failed, attempted: basic, access_token");
+
+    JsonNode service = onlyEvent("?resource=services", badServiceId);
+    failedAuthentication(service, badServiceId, "list", "/api/v1/namespaces/default/services",
+        "Authentication failed, attempted: bearer");
+    assertThat(service.path("level").asText()).as("the first rule that matches without a user").isEqualTo("Request");
+
+    assertThat(ofRequest("?resource=endpoints", omittedId)).isEmpty();
+    // the default view (one event per request) shows a failed authentication's one event
+    assertThat(events("?resource=configmaps").stream().filter(e -> e.path("auditID").asText().equals(badTokenId)))
+        .extracting(e -> e.path("stage").asText()).containsExactly("ResponseStarted");
   }
 
   @Test
