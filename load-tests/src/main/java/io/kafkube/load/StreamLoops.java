@@ -73,11 +73,7 @@ public final class StreamLoops {
         for (int i = 0; i < THREAD_TOTALS.length; i++) {
           v[i] = attribute(server, n, THREAD_TOTALS[i]);
         }
-        ObjectName producer = new ObjectName("kafka.producer:type=producer-metrics,client-id="
-            + ObjectName.quote(thread + "-producer"));
-        if (!server.isRegistered(producer)) {
-          producer = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + thread + "-producer");
-        }
+        ObjectName producer = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + thread + "-producer");
         if (server.isRegistered(producer)) {
           for (int i = 0; i < PRODUCER_TOTALS.length; i++) {
             v[THREAD_TOTALS.length + i] = attribute(server, producer, PRODUCER_TOTALS[i]);

@@ -1,11 +1,11 @@
 package io.kafkube.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceType;
 import io.vertx.core.buffer.Buffer;
@@ -28,8 +28,12 @@ public final class Json {
   private Json() {}
 
   public static Buffer buffer(JsonNode n) {
+    return Buffer.buffer(bytes(n));
+  }
+
+  private static byte[] bytes(JsonNode n) {
     try {
-      return Buffer.buffer(MAPPER.writeValueAsBytes(n));
+      return MAPPER.writeValueAsBytes(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -84,23 +88,12 @@ public final class Json {
 
   /** An object as Kubernetes JSON bytes, rendered once per record instance. */
   public static byte[] objectBytes(GenericRecord obj) {
-    return RENDERED.get(obj, o -> {
-      try {
-        return MAPPER.writeValueAsBytes(object(o));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return RENDERED.get(obj, o -> bytes(object(o)));
   }
 
   /** The bytes of {@link #list} with these objects as items, from their rendered JSON. */
   public static Buffer listBuffer(ResourceType type, List<GenericRecord> items, Map<String, Object> metadata) {
-    byte[] empty;
-    try {
-      empty = MAPPER.writeValueAsBytes(list(type, List.of(), metadata));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] empty = bytes(list(type, List.of(), metadata));
     // {"kind":…,"metadata":{…},"items":[]}: the items go between the last "[" and "]}"
     int open = empty.length - 2;
     if (empty[open - 1] != '[' || empty[open] != ']' || empty[open + 1] != '}') {

@@ -1,5 +1,6 @@
 package io.kafkube.api.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ class JsonTest {
     md.put("remainingItemCount", n > 1 ? 5L : null);
 
     byte[] spliced = Json.listBuffer(PODS, records, md).getBytes();
-    assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(spliced, UTF_8))
         .isEqualTo(Json.buffer(Json.list(PODS, nodes, md)).toString());
     assertThat(Json.MAPPER.readTree(spliced).get("items")).hasSize(n);
   }
@@ -59,7 +60,7 @@ class JsonTest {
     GenericRecord equal = pod("web", "nginx:1");
     assertThat(Json.objectBytes(equal)).isNotSameAs(first).isEqualTo(first);
     GenericRecord v2 = pod("web", "nginx:2");
-    assertThat(new String(Json.objectBytes(v2), java.nio.charset.StandardCharsets.UTF_8)).contains("nginx:2")
+    assertThat(new String(Json.objectBytes(v2), UTF_8)).contains("nginx:2")
         .doesNotContain("nginx:1");
   }
 }

@@ -26,10 +26,18 @@ public final class Commands {
 
   private Commands() {}
 
+  /**
+   * A command of the scheduler's, under its identity. It reads no replies (a binding's outcome arrives on the pods' state
+   * topic), so the store writes none.
+   */
+  private static Envelopes.CommandBuilder command(Op op, String key, String resource, String requestId) {
+    return Envelopes.command(op, key, resource, SCHEDULER, requestId).noReply();
+  }
+
   /** Binds the pod to the node, only if it is still the same pod (uid precondition). */
   static GenericRecord bind(PodInfo pod, String node, long now) {
-    return Envelopes.command(Op.BIND, pod.key(), PODS, SCHEDULER, "scheduler-bind-" + pod.uid() + "-" + now)
-        .nodeName(node).preconditions(pod.uid(), null).noReply().timestamp(now).build();
+    return command(Op.BIND, pod.key(), PODS, "scheduler-bind-" + pod.uid() + "-" + now)
+        .nodeName(node).preconditions(pod.uid(), null).timestamp(now).build();
   }
 
   static final ResourceType EVENTS = ResourceRegistry.kubernetes().byGroupResource("events").orElseThrow();
@@ -53,9 +61,8 @@ public final class Commands {
     GenericRecord copy = AvroPaths.copy(pod.record());
     PodConditions.set(copy, "PodScheduled", "False", ScheduleResult.REASON_UNSCHEDULABLE, message, now);
     AvroPaths.recordOrCreate(copy, "status").put("nominatedNodeName", nominatedNode);
-    return Envelopes.command(Op.UPDATE_STATUS, pod.key(), PODS, SCHEDULER,
-            "scheduler-status-" + pod.uid() + "-" + now)
-        .object(copy).preconditions(pod.uid(), pod.resourceVersion()).noReply().timestamp(now).build();
+    return command(Op.UPDATE_STATUS, pod.key(), PODS, "scheduler-status-" + pod.uid() + "-" + now)
+        .object(copy).preconditions(pod.uid(), pod.resourceVersion()).timestamp(now).build();
   }
 
   /**
@@ -98,9 +105,9 @@ public final class Commands {
     if (!c.clean()) {
       throw new IllegalStateException("scheduler event does not convert: " + c.problems());
     }
-    return Envelopes.command(Op.CREATE, EVENTS.key(ns, name).toString(), EVENTS.groupResource(), SCHEDULER,
+    return command(Op.CREATE, EVENTS.key(ns, name).toString(), EVENTS.groupResource(),
             "scheduler-event-" + pod.uid() + "-" + now)
-        .object(c.record()).noReply().timestamp(now).build();
+        .object(c.record()).timestamp(now).build();
   }
 
   /**
@@ -116,9 +123,9 @@ public final class Commands {
     ref.put("name", Meta.name(pvc));
     ref.put("uid", Meta.uid(pvc));
     ref.put("resourceVersion", Meta.resourceVersion(pvc));
-    return Envelopes.command(Op.UPDATE, VOLUMES.key(null, Meta.name(pv)).toString(), VOLUMES.groupResource(),
-            SCHEDULER, "scheduler-bind-pv-" + Meta.name(pv) + "-" + now)
-        .object(copy).preconditions(Meta.uid(pv), Meta.resourceVersion(pv)).noReply().timestamp(now).build();
+    return command(Op.UPDATE, VOLUMES.key(null, Meta.name(pv)).toString(), VOLUMES.groupResource(),
+            "scheduler-bind-pv-" + Meta.name(pv) + "-" + now)
+        .object(copy).preconditions(Meta.uid(pv), Meta.resourceVersion(pv)).timestamp(now).build();
   }
 
   /** Sets the claim's {@code spec.volumeName}, only on the claim as the scheduler saw it. */
@@ -126,14 +133,14 @@ public final class Commands {
     GenericRecord copy = AvroPaths.copy(pvc);
     AvroPaths.recordOrCreate(copy, "spec").put("volumeName", volume);
     String ns = Meta.namespace(pvc) == null ? "default" : Meta.namespace(pvc);
-    return Envelopes.command(Op.UPDATE, CLAIMS.key(ns, Meta.name(pvc)).toString(), CLAIMS.groupResource(),
-            SCHEDULER, "scheduler-bind-pvc-" + Meta.uid(pvc) + "-" + now)
-        .object(copy).preconditions(Meta.uid(pvc), Meta.resourceVersion(pvc)).noReply().timestamp(now).build();
+    return command(Op.UPDATE, CLAIMS.key(ns, Meta.name(pvc)).toString(), CLAIMS.groupResource(),
+            "scheduler-bind-pvc-" + Meta.uid(pvc) + "-" + now)
+        .object(copy).preconditions(Meta.uid(pvc), Meta.resourceVersion(pvc)).timestamp(now).build();
   }
 
   /** Deletes a preemption victim, only if it is still the same pod (uid precondition). */
   static GenericRecord evict(PodInfo victim, long now) {
-    return Envelopes.command(Op.DELETE, victim.key(), PODS, SCHEDULER, "scheduler-preempt-" + victim.uid() + "-" + now)
-        .preconditions(victim.uid(), null).noReply().timestamp(now).build();
+    return command(Op.DELETE, victim.key(), PODS, "scheduler-preempt-" + victim.uid() + "-" + now)
+        .preconditions(victim.uid(), null).timestamp(now).build();
   }
 }

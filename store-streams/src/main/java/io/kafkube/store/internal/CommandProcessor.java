@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * Applies each command to the current object (via {@link Mutations}) and emits what changed: the
  * new object or a tombstone to the kind's state topic, a Change to history, the bound pod to
  * assignments, and a Reply unless the sender reads none ({@link CommandView#NO_REPLY}, the scheduler's
- * commands: a bound pod's Reply would carry the whole pod to a partition no one reads). Under exactly-once, the store update and all of these commit
- * atomically with the command's offset.
+ * commands: a bound pod's Reply would carry the whole pod to a partition no one reads). Under
+ * exactly-once, the store update and all of these commit atomically with the command's offset.
  */
 public final class CommandProcessor implements Processor<String, GenericRecord, String, GenericRecord> {
   public static final String OBJECTS_STORE = "objects";
