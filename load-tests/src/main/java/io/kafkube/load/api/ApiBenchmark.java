@@ -6,6 +6,7 @@ import io.kafkube.api.ApiServer;
 import io.kafkube.api.ops.RequestLog;
 import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.load.BrokerRequests;
+import io.kafkube.load.ClientRequests;
 import io.kafkube.load.NativeThreads;
 import io.kafkube.load.ProcessCpu;
 import io.kafkube.load.StreamLoops;
@@ -153,6 +154,7 @@ public final class ApiBenchmark {
     ThreadCpu cpu = ThreadCpu.start();
     BrokerRequests requests = BrokerRequests.start();
     StreamLoops loops = StreamLoops.start();
+    ClientRequests clients = ClientRequests.start();
     AsyncCreates.Outcome measured = creates(api, "bench", o.clients(), o.pods(), "p");
     Result create = measured.result();
     if (cpu != null) {
@@ -160,6 +162,7 @@ public final class ApiBenchmark {
       cpu.print(out, create.ops(), 25);
     }
     requests.print(out, create.ops());
+    clients.print(out, create.ops());
     loops.print(out);
     results.add(new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
         create.seconds(), create.latencyMicros(), create.errors()));
