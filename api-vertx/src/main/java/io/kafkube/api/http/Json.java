@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.kafkube.api.view.RenderedObjects;
 import io.kafkube.schemas.json.KubeJson;
 import io.kafkube.schemas.resource.ResourceType;
 import io.vertx.core.buffer.Buffer;
@@ -18,12 +17,6 @@ import org.apache.avro.generic.GenericRecord;
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
   public static final String CONTENT_TYPE = "application/json";
-  /**
-   * Objects' JSON by record instance (weak, identity keys): a view's objects are replaced, never changed
-   * in place, so a LIST renders each version of an object once, not once per request. Bounded by bytes.
-   */
-  private static final Cache<GenericRecord, byte[]> RENDERED = Caffeine.newBuilder().weakKeys()
-      .maximumWeight(256L << 20).weigher((GenericRecord k, byte[] v) -> v.length).build();
 
   private Json() {}
 
@@ -86,9 +79,14 @@ public final class Json {
     return out;
   }
 
-  /** An object as Kubernetes JSON bytes, rendered once per record instance. */
+  /** An object of the view as Kubernetes JSON bytes, rendered once per record instance. */
   public static byte[] objectBytes(GenericRecord obj) {
-    return RENDERED.get(obj, o -> bytes(object(o)));
+    return RenderedObjects.json(obj);
+  }
+
+  /** An object as Kubernetes JSON, rendered now and not kept: a write's answer, seen once. */
+  public static Buffer objectBuffer(GenericRecord obj) {
+    return Buffer.buffer(KubeJson.toJsonBytes(obj));
   }
 
   /** The bytes of {@link #list} with these objects as items, from their rendered JSON. */

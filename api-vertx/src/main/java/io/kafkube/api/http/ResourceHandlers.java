@@ -89,9 +89,9 @@ public final class ResourceHandlers {
     boolean table = Params.wantsTable(ctx);
     Tables.Include include = Params.include(ctx);
     readPoint(ctx).map(v -> existing(ri))
-        .map(obj -> table ? (JsonNode) tables.table(ri.type().kind(), List.of(Json.object(obj)), include, null, null,
-            null) : Json.object(obj))
-        .onSuccess(n -> respond(ctx, 200, n, List.of()))
+        .map(obj -> table ? Json.buffer(tables.table(ri.type().kind(), List.of(Json.object(obj)), include, null, null,
+            null)) : Buffer.buffer(Json.objectBytes(obj)))
+        .onSuccess(b -> respond(ctx, 200, b, List.of()))
         .onFailure(ctx::fail);
   }
 
@@ -319,7 +319,7 @@ public final class ResourceHandlers {
           if (!reply.success()) {
             ctx.fail(new ApiException(reply.status()));
           } else if (reply.object() != null && Meta.deletionTimestamp(reply.object()) != null) {
-            respond(ctx, 200, Json.object(reply.object()), List.of());
+            respond(ctx, 200, Json.objectBuffer(reply.object()), List.of());
           } else {
             respond(ctx, 200, Json.deleted(ri.type(), ri.name(), reply.object() == null ? null
                 : Meta.uid(reply.object())), List.of());
@@ -580,7 +580,7 @@ public final class ResourceHandlers {
 
   private void answer(RoutingContext ctx, ReplyView reply, List<String> warnings) {
     if (reply.success()) {
-      respond(ctx, reply.code(), Json.object(reply.object()), warnings);
+      respond(ctx, reply.code(), Json.objectBuffer(reply.object()), warnings);
     } else {
       ctx.fail(new ApiException(reply.status()));
     }

@@ -81,7 +81,7 @@ final class ServerSideApply {
           } else if (scale) {
             ResourceHandlers.respond(ctx, 200, Scales.toScale(r.reply().object()), r.warnings());
           } else {
-            ResourceHandlers.respond(ctx, r.reply().code(), Json.object(r.reply().object()), r.warnings());
+            ResourceHandlers.respond(ctx, r.reply().code(), Json.objectBuffer(r.reply().object()), r.warnings());
           }
         })
         .onFailure(ctx::fail);

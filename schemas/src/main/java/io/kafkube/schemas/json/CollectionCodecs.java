@@ -1,9 +1,11 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -75,6 +77,16 @@ final class CollectionCodecs {
       }
       return out;
     }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      Codec codec = elements();
+      out.writeStartArray();
+      for (Object item : (Iterable<?>) avro) {
+        codec.write(item, out);
+      }
+      out.writeEndArray();
+    }
   }
 
   static final class MapCodec implements Codec {
@@ -118,16 +130,30 @@ final class CollectionCodecs {
     @Override
     public JsonNode toJson(Object avro) {
       Codec codec = values();
-      Map<?, ?> map = (Map<?, ?>) avro;
-      Map<String, Object> byKey = new TreeMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        byKey.put(e.getKey().toString(), e.getValue()); // keys may be Utf8
-      }
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      for (Map.Entry<String, Object> e : byKey.entrySet()) {
+      for (Map.Entry<String, Object> e : sorted(avro).entrySet()) {
         out.set(e.getKey(), codec.toJson(e.getValue()));
       }
       return out;
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      Codec codec = values();
+      out.writeStartObject();
+      for (Map.Entry<String, Object> e : sorted(avro).entrySet()) {
+        out.writeFieldName(e.getKey());
+        codec.write(e.getValue(), out);
+      }
+      out.writeEndObject();
+    }
+
+    private static Map<String, Object> sorted(Object avro) {
+      Map<String, Object> byKey = new TreeMap<>();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) avro).entrySet()) {
+        byKey.put(e.getKey().toString(), e.getValue()); // keys may be Utf8
+      }
+      return byKey;
     }
   }
 }

@@ -1,9 +1,12 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,6 +52,11 @@ final class KubeCodecs {
     public JsonNode toJson(Object avro) {
       return TextNode.valueOf(avro.toString());
     }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(avro.toString());
+    }
   };
 
   private static final DateTimeFormatter RFC3339_SECONDS =
@@ -68,6 +76,11 @@ final class KubeCodecs {
     public JsonNode toJson(Object avro) {
       Instant t = avro instanceof Instant i ? i : Instant.ofEpochMilli(((Number) avro).longValue());
       return TextNode.valueOf(RFC3339_SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(toJson(avro).textValue());
     }
   };
 
@@ -89,6 +102,11 @@ final class KubeCodecs {
         t = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
       }
       return TextNode.valueOf(RFC3339_MICROS.format(t));
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(toJson(avro).textValue());
     }
   };
 
@@ -119,6 +137,19 @@ final class KubeCodecs {
     public JsonNode toJson(Object avro) {
       try {
         return MAPPER.readTree(avro.toString());
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("stored embedded JSON is malformed: " + e.getOriginalMessage(), e);
+      }
+    }
+
+    /** Token by token from the stored text to the output: the same JSON as {@link #toJson}, without the tree. */
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      try (JsonParser p = MAPPER.getFactory().createParser(avro.toString())) {
+        if (p.nextToken() == null) {
+          throw new IllegalArgumentException("stored embedded JSON is empty");
+        }
+        out.copyCurrentStructure(p);
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException("stored embedded JSON is malformed: " + e.getOriginalMessage(), e);
       }

@@ -1,7 +1,12 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -25,6 +30,8 @@ import org.apache.avro.generic.GenericRecord;
  * </ul>
  */
 public final class KubeJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private KubeJson() {}
 
   /**
@@ -62,5 +69,25 @@ public final class KubeJson {
   /** The Kubernetes JSON of a record (generic data, as built here or read back from Kafka). */
   public static ObjectNode toJson(GenericRecord record) {
     return Codecs.record(record.getSchema()).toJson(record);
+  }
+
+  /**
+   * Writes the Kubernetes JSON of a record: the same text as {@link #toJson}'s tree written by Jackson,
+   * without building the tree. The generator must come from an {@code ObjectMapper}'s factory.
+   */
+  public static void write(GenericRecord record, JsonGenerator out) throws IOException {
+    Codecs.record(record.getSchema()).write(record, out);
+  }
+
+  /** The compact Kubernetes JSON bytes of a record ({@link #write}). */
+  public static byte[] toJsonBytes(GenericRecord record) {
+    try (ByteArrayBuilder bytes = new ByteArrayBuilder();
+        JsonGenerator out = MAPPER.getFactory().createGenerator(bytes)) {
+      write(record, out);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -1,9 +1,11 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.schemas.avro.SchemaProps;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -128,5 +130,23 @@ final class RecordCodec implements Codec {
       }
     }
     return out;
+  }
+
+  @Override
+  public void write(Object avro, JsonGenerator out) throws IOException {
+    GenericRecord record = (GenericRecord) avro;
+    out.writeStartObject();
+    if (kind != null) {
+      out.writeStringField(API_VERSION, apiVersion);
+      out.writeStringField(KIND, kind);
+    }
+    for (FieldInfo info : fields()) {
+      Object v = record.get(info.pos);
+      if (v != null) {
+        out.writeFieldName(info.name);
+        info.codec.write(v, out);
+      }
+    }
+    out.writeEndObject();
   }
 }

@@ -1,5 +1,6 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.FloatNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.HashSet;
@@ -32,6 +34,11 @@ final class ScalarCodecs {
     public JsonNode toJson(Object avro) {
       return TextNode.valueOf(avro.toString());
     }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(avro.toString());
+    }
   };
 
   static final Codec INT = new Codec() {
@@ -51,6 +58,11 @@ final class ScalarCodecs {
     @Override
     public JsonNode toJson(Object avro) {
       return IntNode.valueOf(((Number) avro).intValue());
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeNumber(((Number) avro).intValue());
     }
   };
 
@@ -72,6 +84,11 @@ final class ScalarCodecs {
     public JsonNode toJson(Object avro) {
       return LongNode.valueOf(((Number) avro).longValue());
     }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeNumber(((Number) avro).longValue());
+    }
   };
 
   static final Codec BOOLEAN = new Codec() {
@@ -87,6 +104,11 @@ final class ScalarCodecs {
     @Override
     public JsonNode toJson(Object avro) {
       return BooleanNode.valueOf((Boolean) avro);
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeBoolean((Boolean) avro);
     }
   };
 
@@ -104,6 +126,11 @@ final class ScalarCodecs {
     public JsonNode toJson(Object avro) {
       return DoubleNode.valueOf(((Number) avro).doubleValue());
     }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeNumber(((Number) avro).doubleValue());
+    }
   };
 
   static final Codec FLOAT = new Codec() {
@@ -119,6 +146,11 @@ final class ScalarCodecs {
     @Override
     public JsonNode toJson(Object avro) {
       return FloatNode.valueOf(((Number) avro).floatValue());
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeNumber(((Number) avro).floatValue());
     }
   };
 
@@ -144,6 +176,15 @@ final class ScalarCodecs {
 
     @Override
     public JsonNode toJson(Object avro) {
+      return TextNode.valueOf(base64(avro));
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(base64(avro));
+    }
+
+    private static String base64(Object avro) {
       byte[] bytes;
       if (avro instanceof ByteBuffer b) {
         ByteBuffer d = b.duplicate();
@@ -152,7 +193,7 @@ final class ScalarCodecs {
       } else {
         bytes = (byte[]) avro;
       }
-      return TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
+      return Base64.getEncoder().encodeToString(bytes);
     }
   };
 
@@ -177,6 +218,11 @@ final class ScalarCodecs {
     @Override
     public JsonNode toJson(Object avro) {
       return TextNode.valueOf(avro.toString());
+    }
+
+    @Override
+    public void write(Object avro, JsonGenerator out) throws IOException {
+      out.writeString(avro.toString());
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.kafkube.schemas.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkube.schemas.avro.SchemaProps;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -53,6 +55,11 @@ final class UnionCodec implements Codec {
         public JsonNode toJson(Object avro) {
           return codec().toJson(avro);
         }
+
+        @Override
+        public void write(Object avro, JsonGenerator out) throws IOException {
+          codec().write(avro, out);
+        }
       };
     }
     return new UnionCodec(union);
@@ -70,8 +77,16 @@ final class UnionCodec implements Codec {
 
   @Override
   public JsonNode toJson(Object avro) {
-    int index = GenericData.get().resolveUnion(union, avro);
-    return Codecs.of(union.getTypes().get(index)).toJson(avro);
+    return branch(avro).toJson(avro);
+  }
+
+  @Override
+  public void write(Object avro, JsonGenerator out) throws IOException {
+    branch(avro).write(avro, out);
+  }
+
+  private Codec branch(Object avro) {
+    return Codecs.of(union.getTypes().get(GenericData.get().resolveUnion(union, avro)));
   }
 
   private Schema select(JsonNode json) {
