@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkube.api.table.Tables;
 import io.kafkube.api.view.Position;
+import io.kafkube.api.view.RenderedObjects;
 import io.kafkube.api.view.ResourceExpiredException;
 import io.kafkube.api.view.StateView;
 import io.kafkube.api.view.ViewEvent;
 import io.kafkube.schemas.json.KubeJson;
+import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -97,7 +99,11 @@ public final class WatchSession {
     response.open();
     response.onClose(this::close);
     for (GenericRecord obj : sub.initial()) {
-      write("ADDED", KubeJson.toJson(obj));
+      if (options.tables() == null) {
+        writeRendered("ADDED", RenderedObjects.json(obj));
+      } else {
+        write("ADDED", KubeJson.toJson(obj));
+      }
     }
     if (start.initial() && options.sendInitialEvents() && options.bookmarks()) {
       bookmark(true);
@@ -148,9 +154,14 @@ public final class WatchSession {
     if (type == null) {
       return;
     }
+    String rv = Long.toString(e.revision());
+    lastRv = rv;
+    if (options.tables() == null && rv.equals(Meta.resourceVersion(e.object()))) {
+      writeRendered(type, RenderedObjects.json(e.object())); // one rendering for every watcher of the change
+      return;
+    }
     ObjectNode obj = KubeJson.toJson(e.object());
-    obj.withObjectProperty("metadata").put("resourceVersion", Long.toString(e.revision()));
-    lastRv = Long.toString(e.revision());
+    obj.withObjectProperty("metadata").put("resourceVersion", rv);
     write(type, obj);
   }
 
@@ -177,6 +188,17 @@ public final class WatchSession {
     } else {
       writeRaw(type, obj);
     }
+  }
+
+  /** {@code {"type":…,"object":…}} around an object's rendered JSON, as {@link #event} writes it. */
+  private void writeRendered(String type, byte[] object) {
+    if (closed.get()) {
+      return;
+    }
+    Buffer b = Buffer.buffer(object.length + type.length() + 24);
+    b.appendString("{\"type\":\"").appendString(type).appendString("\",\"object\":").appendBytes(object)
+        .appendByte((byte) '}');
+    response.event(b);
   }
 
   private void writeRaw(String type, ObjectNode obj) {

@@ -403,15 +403,23 @@ class ApiHandlersTest {
     // resume from a list resourceVersion: exactly the changes after it
     Reply list = get("/api/v1/namespaces/w/configmaps");
     String rv = list.body().path("metadata").path("resourceVersion").asText();
-    send(HttpMethod.POST, "/api/v1/namespaces/w/configmaps", cm("w", "second", ""));
+    Reply second = send(HttpMethod.POST, "/api/v1/namespaces/w/configmaps", cm("w", "second", ""));
     Watch resumed = watch("/api/v1/namespaces/w/configmaps?watch=1&allowWatchBookmarks=true&resourceVersion=" + rv);
+    Watch alsoResumed = watch("/api/v1/namespaces/w/configmaps?watch=1&resourceVersion=" + rv);
     JsonNode ev = resumed.next();
     assertThat(ev.path("type").asText()).isEqualTo("ADDED");
     assertThat(ev.at("/object/metadata/name").asText()).isEqualTo("second");
+    // the object as the create answered it (its rendering is shared by every watcher)
+    assertThat(ev.path("object")).isEqualTo(second.body());
+    assertThat(alsoResumed.next()).isEqualTo(ev);
+    alsoResumed.close();
     assertThat(call(HttpMethod.DELETE, "/api/v1/namespaces/w/configmaps/second", null, null, null).code())
         .isEqualTo(200);
     JsonNode deleted = resumed.nextOf("DELETED");
     assertThat(deleted.at("/object/metadata/name").asText()).isEqualTo("second");
+    // the last state, stamped with the delete's revision
+    assertThat(Long.parseLong(deleted.at("/object/metadata/resourceVersion").asText()))
+        .isGreaterThan(Long.parseLong(second.body().at("/metadata/resourceVersion").asText()));
     JsonNode bookmark = resumed.nextOf("BOOKMARK");
     assertThat(bookmark.at("/object/metadata/resourceVersion").asText()).startsWith("k1-");
     resumed.close();
