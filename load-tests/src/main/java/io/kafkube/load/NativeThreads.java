@@ -20,13 +20,12 @@ public final class NativeThreads {
 
   private NativeThreads() {}
 
-  /** The JIT compilers' CPU nanoseconds so far (0 where unknown). */
-  public static long jitCpuNanos() {
-    return cpuNanos().getOrDefault(JIT, 0L);
-  }
-
-  /** JIT and GC CPU nanoseconds used so far by live threads, by {@link #JIT} and {@link #GC}. */
-  static Map<String, Long> cpuNanos() {
+  /**
+   * The CPU nanoseconds each live JIT, GC or VM thread has used so far, by group and thread id. The JVM
+   * starts and stops compiler threads as its queue grows and shrinks, so a sum over the live threads can
+   * fall: compare two snapshots with {@link #used}, thread by thread.
+   */
+  public static Map<String, Long> snapshot() {
     Map<String, Long> out = new HashMap<>();
     if (!Files.isDirectory(TASKS)) {
       return out;
@@ -39,7 +38,8 @@ public final class NativeThreads {
             String stat = read(task.resolve("stat"));
             // the fields after the ")" that ends the command: utime and stime are the 12th and 13th
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            out.merge(group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK, Long::sum);
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            out.put(group + "\t" + task.getFileName(), ticks * NANOS_PER_TICK);
           }
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
@@ -49,6 +49,24 @@ public final class NativeThreads {
       return out;
     }
     return out;
+  }
+
+  /**
+   * The CPU each group used between two snapshots: for each thread alive at the end, what it used since
+   * the start (all of it if it started since). A thread that ended in between is not counted.
+   */
+  public static Map<String, Long> used(Map<String, Long> start, Map<String, Long> end) {
+    Map<String, Long> out = new HashMap<>();
+    for (Map.Entry<String, Long> e : end.entrySet()) {
+      String group = e.getKey().substring(0, e.getKey().indexOf('\t'));
+      out.merge(group, Math.max(0, e.getValue() - start.getOrDefault(e.getKey(), 0L)), Long::sum);
+    }
+    return out;
+  }
+
+  /** The JIT compilers' CPU nanoseconds between two snapshots. */
+  public static long jitUsed(Map<String, Long> start, Map<String, Long> end) {
+    return used(start, end).getOrDefault(JIT, 0L);
   }
 
   private static String group(String comm) {

@@ -31,7 +31,7 @@ public final class ThreadCpu {
         startCpu.put(id, cpu);
       }
     }
-    this.startNative = NativeThreads.cpuNanos();
+    this.startNative = NativeThreads.snapshot();
     this.process = ProcessCpu.start();
   }
 
@@ -50,9 +50,8 @@ public final class ThreadCpu {
   public synchronized void print(PrintStream out, long operations, int top) {
     Map<String, Long> byGroup = new HashMap<>(extra);
     long seen = extra.values().stream().mapToLong(Long::longValue).sum();
-    Map<String, Long> nativeNow = NativeThreads.cpuNanos();
-    for (Map.Entry<String, Long> e : nativeNow.entrySet()) {
-      long used = e.getValue() - startNative.getOrDefault(e.getKey(), 0L);
+    for (Map.Entry<String, Long> e : NativeThreads.used(startNative, NativeThreads.snapshot()).entrySet()) {
+      long used = e.getValue();
       seen += used;
       byGroup.merge(e.getKey(), used, Long::sum);
     }

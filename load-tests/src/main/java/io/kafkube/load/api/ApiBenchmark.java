@@ -41,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 50000]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 100000]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {
@@ -52,7 +52,7 @@ public final class ApiBenchmark {
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
       int warmup) {
     public static Options defaults() {
-      return new Options(64, 10_000, 20, 100, 200, 6, 100, 50_000);
+      return new Options(64, 10_000, 20, 100, 200, 6, 100, 100_000);
     }
   }
 
@@ -135,10 +135,11 @@ public final class ApiBenchmark {
     int round = 0;
     for (int done = 0; done < o.warmup(); round++) {
       int n = Math.min(WARMUP_ROUND, o.warmup() - done);
-      long jit0 = NativeThreads.jitCpuNanos();
+      Map<String, Long> jit0 = NativeThreads.snapshot();
       ProcessCpu cpu = ProcessCpu.start();
       Result warm = creates(api, "warmup", o.clients(), n, "w" + round).result();
-      double jitShare = (NativeThreads.jitCpuNanos() - jit0) / (double) Math.max(1, cpu.cpuNanos());
+      double jitShare = NativeThreads.jitUsed(jit0, NativeThreads.snapshot())
+          / (double) Math.max(1, cpu.cpuNanos());
       out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it%n", round,
           warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare);
       HttpResponse<String> gone = http.delete("/api/v1/namespaces/warmup/pods?gracePeriodSeconds=0");
