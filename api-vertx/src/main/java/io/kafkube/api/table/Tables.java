@@ -134,7 +134,10 @@ public final class Tables {
     return List.of(Column.of("Name", o -> o.path("metadata").path("name").asText()), Column.of("Age", this::age));
   }
 
-  /** A Table with one row per object. */
+  /**
+   * A Table with one row per object. The rows take parts of the objects' trees (the whole tree, or its
+   * metadata) without copying them: pass trees converted for this table alone.
+   */
   public ObjectNode table(String kind, List<ObjectNode> objects, Include include, String resourceVersion,
       String continueToken, Long remaining) {
     List<Column> cols = columns(kind);
@@ -189,7 +192,7 @@ public final class Tables {
         ObjectNode p = r.putObject("object");
         p.put("kind", "PartialObjectMetadata");
         p.put("apiVersion", "meta.k8s.io/v1");
-        p.set("metadata", o.path("metadata").deepCopy());
+        p.set("metadata", o.path("metadata"));
       }
       case NONE -> { }
     }
