@@ -102,46 +102,18 @@ public final class SchedulerTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OBJECTS_STORE),
         Serdes.String(), events));
 
-    KStream<String, Event> podEvents = builder
-        .stream(pods.name(), Consumed.with(pods.keySerde(), pods.valueSerde()).withName("pods-source"))
-        .filter((k, v) -> k != null, Named.as("pods-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.POD, k, v)), Named.as("pods-to-scheduler"));
-    KStream<String, Event> nodeEvents = builder
-        .stream(nodes.name(), Consumed.with(nodes.keySerde(), nodes.valueSerde()).withName("nodes-source"))
-        .filter((k, v) -> k != null, Named.as("nodes-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.NODE, k, v)), Named.as("nodes-to-scheduler"));
-
-    KStream<String, Event> classEvents = builder
-        .stream(priorityClasses.name(), Consumed.with(priorityClasses.keySerde(), priorityClasses.valueSerde())
-            .withName("priorityclasses-source"))
-        .filter((k, v) -> k != null, Named.as("priorityclasses-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PRIORITY_CLASS, k, v)),
-            Named.as("priorityclasses-to-scheduler"));
-    KStream<String, Event> pdbEvents = builder
-        .stream(pdbs.name(), Consumed.with(pdbs.keySerde(), pdbs.valueSerde()).withName("pdbs-source"))
-        .filter((k, v) -> k != null, Named.as("pdbs-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.POD_DISRUPTION_BUDGET, k, v)),
-            Named.as("pdbs-to-scheduler"));
-    KStream<String, Event> claimEvents = builder
-        .stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName("claims-source"))
-        .filter((k, v) -> k != null, Named.as("claims-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PERSISTENT_VOLUME_CLAIM, k, v)),
-            Named.as("claims-to-scheduler"));
-    KStream<String, Event> volumeEvents = builder
-        .stream(volumes.name(), Consumed.with(volumes.keySerde(), volumes.valueSerde()).withName("volumes-source"))
-        .filter((k, v) -> k != null, Named.as("volumes-with-key"))
-        .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(Event.Kind.PERSISTENT_VOLUME, k, v)),
-            Named.as("volumes-to-scheduler"));
+    // The routing tasks never look at an object: they pass each state topic's value bytes on as they are.
+    KStream<String, Event> podEvents = route(builder, pods, Event.Kind.POD, "pods");
+    KStream<String, Event> nodeEvents = route(builder, nodes, Event.Kind.NODE, "nodes");
+    KStream<String, Event> classEvents = route(builder, priorityClasses, Event.Kind.PRIORITY_CLASS, "priorityclasses");
+    KStream<String, Event> pdbEvents = route(builder, pdbs, Event.Kind.POD_DISRUPTION_BUDGET, "pdbs");
+    KStream<String, Event> claimEvents = route(builder, claims, Event.Kind.PERSISTENT_VOLUME_CLAIM, "claims");
+    KStream<String, Event> volumeEvents = route(builder, volumes, Event.Kind.PERSISTENT_VOLUME, "volumes");
 
     KStream<String, Event> objectEvents = null;
     for (Map.Entry<Event.Kind, Topic<String, GenericRecord>> e : objectTopics.entrySet()) {
-      Event.Kind kind = e.getKey();
-      String name = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-      KStream<String, Event> s = builder
-          .stream(e.getValue().name(), Consumed.with(e.getValue().keySerde(), e.getValue().valueSerde())
-              .withName(name + "-source"))
-          .filter((k, v) -> k != null, Named.as(name + "-with-key"))
-          .map((k, v) -> KeyValue.pair(ROUTE_KEY, new Event(kind, k, v)), Named.as(name + "-to-scheduler"));
+      String name = e.getKey().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      KStream<String, Event> s = route(builder, e.getValue(), e.getKey(), name);
       objectEvents = objectEvents == null ? s : objectEvents.merge(s, Named.as("and-" + name));
     }
 
@@ -166,5 +138,14 @@ public final class SchedulerTopology {
             CLAIMS_STORE, VOLUMES_STORE, OBJECTS_STORE)
         .to(commands.name(), Produced.with(commands.keySerde(), commands.valueSerde()).withName("commands-sink"));
     return builder.build();
+  }
+
+  /** A state topic's changes, keyed for the scheduling task, their values still encoded. */
+  private static KStream<String, Event> route(StreamsBuilder builder, Topic<String, GenericRecord> topic,
+      Event.Kind kind, String name) {
+    return builder
+        .stream(topic.name(), Consumed.with(topic.keySerde(), Serdes.ByteArray()).withName(name + "-source"))
+        .filter((k, v) -> k != null, Named.as(name + "-with-key"))
+        .map((k, v) -> KeyValue.pair(ROUTE_KEY, Event.encoded(kind, k, v)), Named.as(name + "-to-scheduler"));
   }
 }

@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serializes {@link Event}s for the scheduler's internal repartition topic: one byte of kind, the
  * object key (length-prefixed UTF-8), then the object exactly as its state topic's value serde
- * writes it (Confluent wire format, under the state topic's subject), nothing for a deletion.
+ * writes it (Confluent wire format, under the state topic's subject), nothing for a deletion. An event
+ * still {@linkplain Event#encoded encoded} (routed straight from its state topic) is copied, not re-encoded.
  */
 public final class EventSerde implements Serde<Event> {
   /** The value serde of a kind's state topic, and that topic's name (its subject). */
@@ -46,7 +47,8 @@ public final class EventSerde implements Serde<Event> {
       }
       byte[] key = e.key().getBytes(StandardCharsets.UTF_8);
       Source src = source(e.kind());
-      byte[] obj = e.object() == null ? new byte[0] : src.serde().serializer().serialize(src.topic(), e.object());
+      byte[] obj = e.encoded() != null ? e.encoded()
+          : e.object() == null ? new byte[0] : src.serde().serializer().serialize(src.topic(), e.object());
       return ByteBuffer.allocate(1 + 4 + key.length + obj.length)
           .put((byte) e.kind().ordinal()).putInt(key.length).put(key).put(obj).array();
     };

@@ -11,6 +11,7 @@ import io.kafkube.scheduler.testing.TestNodes;
 import io.kafkube.scheduler.testing.TestPods;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,29 @@ class EventSerdeTest {
           .isInstanceOf(SerializationException.class);
       assertThatThrownBy(() -> serde.deserializer().deserialize("x", new byte[] {0, 0, 0, 0, 9}))
           .isInstanceOf(SerializationException.class);
+    } finally {
+      InMemorySchemaRegistryClient.dropScope(scope);
+    }
+  }
+  @Test
+  void anEventStillEncodedIsCopiedAsItsStateTopicWroteIt() {
+    String scope = "events-" + UUID.randomUUID();
+    try {
+      InMemorySchemaRegistryClient client = InMemorySchemaRegistryClient.forScope(scope);
+      var pods = AvroSerde.generic(client, KafkubeSchemas.kind(TestPods.PODS), false);
+      EventSerde serde = new EventSerde(pods, "t.state.pods",
+          AvroSerde.generic(client, KafkubeSchemas.kind(TestNodes.NODES), false), "t.state.nodes");
+      GenericRecord pod = pod("p").cpu("1").obj();
+      Event decoded = new Event(Event.Kind.POD, pod("p").key(), pod);
+      byte[] stateValue = pods.serializer().serialize("t.state.pods", pod);
+
+      byte[] routed = serde.serializer().serialize("x", Event.encoded(Event.Kind.POD, pod("p").key(), stateValue));
+
+      assertThat(routed).isEqualTo(serde.serializer().serialize("x", decoded));
+      assertThat(serde.deserializer().deserialize("x", routed)).isEqualTo(decoded);
+      byte[] gone = serde.serializer().serialize("x", Event.encoded(Event.Kind.POD, "/registry/pods/default/p", null));
+      assertThat(serde.deserializer().deserialize("x", gone))
+          .isEqualTo(new Event(Event.Kind.POD, "/registry/pods/default/p", null));
     } finally {
       InMemorySchemaRegistryClient.dropScope(scope);
     }
