@@ -79,17 +79,12 @@ public final class Json {
     return out;
   }
 
-  /** An object of the view as Kubernetes JSON bytes, rendered once per record instance. */
-  public static byte[] objectBytes(GenericRecord obj) {
-    return RenderedObjects.json(obj);
-  }
-
   /** An object as Kubernetes JSON, rendered now and not kept: a write's answer, seen once. */
   public static Buffer objectBuffer(GenericRecord obj) {
     return Buffer.buffer(KubeJson.toJsonBytes(obj));
   }
 
-  /** The bytes of {@link #list} with these objects as items, from their rendered JSON. */
+  /** The bytes of {@link #list} with these objects of the view as items, from their rendered JSON. */
   public static Buffer listBuffer(ResourceType type, List<GenericRecord> items, Map<String, Object> metadata) {
     byte[] empty = bytes(list(type, List.of(), metadata));
     // {"kind":…,"metadata":{…},"items":[]}: the items go between the last "[" and "]}"
@@ -100,7 +95,7 @@ public final class Json {
     List<byte[]> rendered = new ArrayList<>(items.size());
     int size = empty.length + items.size();
     for (GenericRecord r : items) {
-      byte[] b = objectBytes(r);
+      byte[] b = RenderedObjects.json(r);
       rendered.add(b);
       size += b.length;
     }

@@ -14,6 +14,7 @@ import io.kafkube.api.select.LabelSelector;
 import io.kafkube.api.table.Tables;
 import io.kafkube.api.view.KeyPage;
 import io.kafkube.api.view.Position;
+import io.kafkube.api.view.RenderedObjects;
 import io.kafkube.api.view.ResourceExpiredException;
 import io.kafkube.api.view.StateView;
 import io.kafkube.api.watch.WatchFilter;
@@ -90,7 +91,7 @@ public final class ResourceHandlers {
     Tables.Include include = Params.include(ctx);
     readPoint(ctx).map(v -> existing(ri))
         .map(obj -> table ? Json.buffer(tables.table(ri.type().kind(), List.of(Json.object(obj)), include, null, null,
-            null)) : Buffer.buffer(Json.objectBytes(obj)))
+            null)) : Buffer.buffer(RenderedObjects.json(obj)))
         .onSuccess(b -> respond(ctx, 200, b, List.of()))
         .onFailure(ctx::fail);
   }

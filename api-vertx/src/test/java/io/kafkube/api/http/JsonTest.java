@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkube.api.view.RenderedObjects;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.json.Conversion;
 import io.kafkube.schemas.json.KubeJson;
@@ -54,13 +55,13 @@ class JsonTest {
   @Test
   void anObjectIsRenderedOncePerRecordInstance() throws Exception {
     GenericRecord v1 = pod("web", "nginx:1");
-    byte[] first = Json.objectBytes(v1);
-    assertThat(Json.objectBytes(v1)).isSameAs(first);
+    byte[] first = RenderedObjects.json(v1);
+    assertThat(RenderedObjects.json(v1)).isSameAs(first);
     // a new version is a new record: rendered on its own, even when equal in content
     GenericRecord equal = pod("web", "nginx:1");
-    assertThat(Json.objectBytes(equal)).isNotSameAs(first).isEqualTo(first);
+    assertThat(RenderedObjects.json(equal)).isNotSameAs(first).isEqualTo(first);
     GenericRecord v2 = pod("web", "nginx:2");
-    assertThat(new String(Json.objectBytes(v2), UTF_8)).contains("nginx:2")
+    assertThat(new String(RenderedObjects.json(v2), UTF_8)).contains("nginx:2")
         .doesNotContain("nginx:1");
   }
 }
