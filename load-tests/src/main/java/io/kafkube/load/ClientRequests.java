@@ -53,33 +53,21 @@ public final class ClientRequests {
     Map<String, double[]> totals = new TreeMap<>();
     try {
       for (ObjectName n : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
-        totals.put("produce " + shortId(n.getKeyProperty("client-id")),
-            new double[] {number(server, n, "request-total"), number(server, n, "record-send-total")});
+        totals.put("produce " + Jmx.withoutUuid(n.getKeyProperty("client-id")),
+            new double[] {Jmx.number(server, n, "request-total"), Jmx.number(server, n, "record-send-total")});
       }
       for (ObjectName n : server.queryNames(
           new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)) {
         if (n.getKeyProperty("topic") != null || n.getKeyProperty("partition") != null) {
           continue;
         }
-        totals.merge("fetch " + shortId(n.getKeyProperty("client-id")),
-            new double[] {number(server, n, "fetch-total"), number(server, n, "records-consumed-total")},
+        totals.merge("fetch " + Jmx.withoutUuid(n.getKeyProperty("client-id")),
+            new double[] {Jmx.number(server, n, "fetch-total"), Jmx.number(server, n, "records-consumed-total")},
             (x, y) -> new double[] {x[0] + y[0], x[1] + y[1]});
       }
     } catch (JMException e) {
       throw new IllegalStateException("cannot read the Kafka clients' metrics", e);
     }
     return totals;
-  }
-
-  private static String shortId(String clientId) {
-    return clientId.replaceAll("-[0-9a-f]{8}-[0-9a-f-]{27}", "");
-  }
-
-  private static double number(MBeanServer server, ObjectName name, String attribute) throws JMException {
-    try {
-      return server.getAttribute(name, attribute) instanceof Number v ? v.doubleValue() : 0;
-    } catch (javax.management.AttributeNotFoundException e) {
-      return 0;
-    }
   }
 }

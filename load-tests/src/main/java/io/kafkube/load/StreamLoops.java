@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.management.JMException;
-import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -71,29 +70,19 @@ public final class StreamLoops {
         }
         double[] v = new double[THREAD_TOTALS.length + PRODUCER_TOTALS.length];
         for (int i = 0; i < THREAD_TOTALS.length; i++) {
-          v[i] = attribute(server, n, THREAD_TOTALS[i]);
+          v[i] = Jmx.number(server, n, THREAD_TOTALS[i]);
         }
         ObjectName producer = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + thread + "-producer");
         if (server.isRegistered(producer)) {
           for (int i = 0; i < PRODUCER_TOTALS.length; i++) {
-            v[THREAD_TOTALS.length + i] = attribute(server, producer, PRODUCER_TOTALS[i]);
+            v[THREAD_TOTALS.length + i] = Jmx.number(server, producer, PRODUCER_TOTALS[i]);
           }
         }
-        totals.put(thread.replaceAll("-[0-9a-f]{8}-[0-9a-f-]{27}", ""), v);
+        totals.put(Jmx.withoutUuid(thread), v);
       }
     } catch (JMException e) {
       throw new IllegalStateException("cannot read the Kafka Streams metrics", e);
     }
     return totals;
-  }
-
-  /** An attribute's value, 0 where this client version does not have it. */
-  private static double attribute(MBeanServer server, ObjectName name, String attribute) throws JMException {
-    for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
-      if (a.getName().equals(attribute)) {
-        return server.getAttribute(name, attribute) instanceof Number n ? n.doubleValue() : 0;
-      }
-    }
-    return 0;
   }
 }
