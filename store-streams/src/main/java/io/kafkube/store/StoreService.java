@@ -8,11 +8,14 @@ import io.kafkube.schemas.envelope.User;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;
+import io.kafkube.schemas.topic.Topic;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.client.CommandClient;
 import io.kafkube.store.internal.ObjectRules;
 import io.kafkube.store.internal.ObjectsSerde;
+import io.kafkube.store.internal.StateRestore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +43,9 @@ public final class StoreService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
   public static final List<String> DEFAULT_NAMESPACES =
       List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  /** Longer than Streams' transaction timeout under exactly-once (10 s), after which an open transaction ends. */
+  private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(2);
 
   private final KafkaStreams streams;
 
@@ -85,8 +91,11 @@ public final class StoreService implements AutoCloseable {
   public static StoreService start(StoreConfig cfg, TopicCatalog topics, Serializer<GenericRecord> values,
       ObjectRules rules, Duration timeout) throws InterruptedException, TimeoutException {
     ObjectsSerde objects = new ObjectsSerde(KafkubeSchemas.command().getField("object").schema());
+    List<Topic<String, GenericRecord>> stateTopics = new ArrayList<>(topics.stateTopics().values());
+    stateTopics.add(topics.kv());
+    StateRestore restore = new StateRestore(cfg.bootstrapServers(), stateTopics, RESTORE_TIMEOUT);
     KafkaStreams streams = new KafkaStreams(
-        StoreTopology.build(topics, ResourceRegistry.kubernetes(), objects, values, rules),
+        StoreTopology.build(topics, ResourceRegistry.kubernetes(), objects, values, rules, restore::load),
         streamsConfig(cfg, topics));
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {

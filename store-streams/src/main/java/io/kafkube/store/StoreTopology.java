@@ -9,6 +9,7 @@ import io.kafkube.store.internal.Mutations;
 import io.kafkube.store.internal.ObjectRules;
 import io.kafkube.store.internal.ObjectsSerde;
 import io.kafkube.store.internal.Partitions;
+import io.kafkube.store.internal.StateRestore;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
@@ -17,12 +18,13 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The store's topology — kafkube's etcd: {@code commands} → compare-and-swap against the current
- * object (a RocksDB store) → {@code state.<resource>}, {@code history}, {@code replies},
- * {@code assignments}. A static function so that tests run exactly what ships.
+ * object → {@code state.<resource>}, {@code history}, {@code replies}, {@code assignments}. The current
+ * objects live in the processor and are restored from the state topics, which are their changelog (no
+ * second copy of every object in a Streams changelog). A static function so that tests run exactly what
+ * ships.
  */
 public final class StoreTopology {
   public static final String SOURCE = "commands-source";
@@ -36,17 +38,16 @@ public final class StoreTopology {
    * @param objects     the serde of the store's own state (the union of every kind)
    * @param values      serializes any kafkube value to any topic (Confluent wire format)
    * @param rules       the shared defaulting and validation
+   * @param restore     loads a task's current objects from its partition of the state topics
    */
   public static Topology build(TopicCatalog topics, ResourceRegistry registry, ObjectsSerde objects,
-      Serializer<GenericRecord> values, ObjectRules rules) {
+      Serializer<GenericRecord> values, ObjectRules rules, StateRestore.Loader restore) {
     int partitions = topics.partitions();
     Mutations mutations = new Mutations(registry, partitions, rules, objects::sizeOf);
     Topology t = new Topology();
     t.addSource(SOURCE, Serdes.String().deserializer(), topics.commands().valueSerde().deserializer(),
         topics.commands().name());
-    t.addProcessor(PROCESSOR, () -> new CommandProcessor(mutations, partitions), SOURCE);
-    t.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(CommandProcessor.OBJECTS_STORE), Serdes.String(), objects), PROCESSOR);
+    t.addProcessor(PROCESSOR, () -> new CommandProcessor(mutations, partitions, restore), SOURCE);
 
     String kvTopic = topics.kv().name();
     TopicNameExtractor<String, GenericRecord> stateTopic = (key, value, ctx) -> KeyValues.isRawKey(key) ? kvTopic

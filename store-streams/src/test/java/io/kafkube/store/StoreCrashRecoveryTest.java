@@ -95,6 +95,7 @@ class StoreCrashRecoveryTest {
   void killNineMidwayLosesNoAcknowledgedWriteAndDuplicatesNothing() throws Exception {
     Process store = startStore();
     Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    Map<String, Long> updated = new HashMap<>();
     try (CommandClient client = new CommandClient(kafka.bootstrapServers(), topics, -1)) {
       Semaphore window = new Semaphore(200);
       List<CompletableFuture<ReplyView>> all = new ArrayList<>();
@@ -121,34 +122,64 @@ class StoreCrashRecoveryTest {
       assertThat(killed).as("the store was killed while commands were in flight").isTrue();
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(4, TimeUnit.MINUTES);
       assertThat(all).allSatisfy(f -> assertThat(f.join().code()).isEqualTo(201));
+
+      // The restarted store restored what the killed one had committed from the state topics: creating an
+      // object made before the kill again is refused, and an update with its acknowledged version applies.
+      for (int i = 0; i < COMMANDS / 3; i += 97) {
+        String name = "cm-" + i;
+        String key = TestObjects.key(CONFIGMAPS, "default", name);
+        ReplyView again = client.call(TestObjects.command(Op.CREATE, CONFIGMAPS, "default", name,
+            client.newRequestId()).replyPartition(client.replyPartition())
+            .object(TestObjects.configMap("default", name, Map.of("i", "again"))).build(), Duration.ofSeconds(60));
+        assertThat(again.code()).as("re-create of %s made before the kill", name).isEqualTo(409);
+        GenericRecord changed = TestObjects.configMap("default", name, Map.of("i", "changed"));
+        Meta.set(changed, "resourceVersion", Long.toString(acknowledged.get(key)));
+        ReplyView update = client.call(TestObjects.command(Op.UPDATE, CONFIGMAPS, "default", name,
+            client.newRequestId()).replyPartition(client.replyPartition()).object(changed).build(),
+            Duration.ofSeconds(60));
+        assertThat(update.code()).as("update of %s at its acknowledged version", name).isEqualTo(200);
+        updated.put(key, update.revision());
+      }
+      assertThat(updated).isNotEmpty();
     } finally {
       store.destroy();
       store.waitFor(30, TimeUnit.SECONDS);
     }
     assertThat(acknowledged).hasSize(COMMANDS);
 
-    // state: each acknowledged object exactly once, with the revision it was acknowledged with
+    // state: each acknowledged object exactly once (twice for the updated ones: create, then update), the
+    // last with the revision its last write was acknowledged with
     Map<String, GenericRecord> state = new HashMap<>();
-    List<ConsumerRecord<String, GenericRecord>> stateRecords = readAll(topics.state(CONFIGMAPS).name());
-    for (ConsumerRecord<String, GenericRecord> r : stateRecords) {
-      assertThat(state.put(r.key(), r.value())).as("one state record per created key %s", r.key()).isNull();
+    Map<String, Integer> records = new HashMap<>();
+    for (ConsumerRecord<String, GenericRecord> r : readAll(topics.state(CONFIGMAPS).name())) {
+      state.put(r.key(), r.value());
+      records.merge(r.key(), 1, Integer::sum);
     }
     for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
       GenericRecord obj = state.get(e.getKey());
       assertThat(obj).as(e.getKey()).isNotNull();
-      assertThat(Meta.resourceVersion(obj)).isEqualTo(Long.toString(e.getValue()));
+      assertThat(Meta.resourceVersion(obj))
+          .isEqualTo(Long.toString(updated.getOrDefault(e.getKey(), e.getValue())));
+      assertThat(records.get(e.getKey())).as("state records of %s", e.getKey())
+          .isEqualTo(updated.containsKey(e.getKey()) ? 2 : 1);
     }
-    // history: no duplicate revision, one CREATE per object
+    // history: no duplicate revision, one CREATE per object at its acknowledged revision, one UPDATE per update
     Set<Long> revisions = new HashSet<>();
     Set<String> created = new HashSet<>();
+    Map<String, Long> updates = new HashMap<>();
     for (ConsumerRecord<String, GenericRecord> r : readAll(topics.history().name())) {
       long rev = ((Number) r.value().get("revision")).longValue();
       assertThat(revisions.add(rev)).as("revision %s appears once in history", rev).isTrue();
       if (r.key().startsWith(CONFIGMAPS.keyPrefix())) {
-        assertThat(created.add(r.key())).as("one change for %s", r.key()).isTrue();
-        assertThat(rev).isEqualTo(acknowledged.get(r.key()));
+        if ("UPDATE".equals(r.value().get("verb").toString())) {
+          assertThat(updates.put(r.key(), rev)).as("one update of %s", r.key()).isNull();
+        } else {
+          assertThat(created.add(r.key())).as("one create of %s", r.key()).isTrue();
+          assertThat(rev).isEqualTo(acknowledged.get(r.key()));
+        }
       }
     }
+    assertThat(updates).isEqualTo(updated);
     assertThat(created).hasSize(COMMANDS);
   }
 

@@ -52,7 +52,7 @@ class StoreTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(StoreTopology.build(topics, ResourceRegistry.kubernetes(),
         new ObjectsSerde(KafkubeSchemas.command().getField("object").schema()),
-        AvroSerializer.generic(client, false), new SharedObjectRules()), props);
+        AvroSerializer.generic(client, false), new SharedObjectRules(), (partition, target) -> 0), props);
     return topics;
   }
 

@@ -5,15 +5,12 @@ import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.KeyValues;
 import io.kafkube.schemas.meta.Meta;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * new object or a tombstone to the kind's state topic, a Change to history, the bound pod to
  * assignments, and a Reply unless the sender reads none ({@link CommandView#NO_REPLY}, the scheduler's
  * commands: a bound pod's Reply would carry the whole pod to a partition no one reads). Under
- * exactly-once, the store update and all of these commit atomically with the command's offset.
+ * exactly-once, all of these commit atomically with the command's offset.
+ *
+ * <p>The current objects are kept in memory ({@link CurrentObjects}) and the state topics are their
+ * changelog: {@link #init} loads the task's partition of them, so a task that starts, moves, or is
+ * revived after an aborted transaction sees exactly the objects its committed commands left.
  */
 public final class CommandProcessor implements Processor<String, GenericRecord, String, GenericRecord> {
-  public static final String OBJECTS_STORE = "objects";
   public static final String STATE_SINK = "state-sink";
   public static final String HISTORY_SINK = "history-sink";
   public static final String REPLIES_SINK = "replies-sink";
@@ -35,19 +35,30 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
   private final Mutations mutations;
   private final KvMutations kvMutations;
   private final int partitions;
+  private final StateRestore.Loader restore;
+  private final CurrentObjects objects = new CurrentObjects();
   private ProcessorContext<String, GenericRecord> context;
-  private KeyValueStore<String, GenericRecord> objects;
 
-  public CommandProcessor(Mutations mutations, int partitions) {
+  /** @param restore loads a partition's current objects from the state topics when the task starts */
+  public CommandProcessor(Mutations mutations, int partitions, StateRestore.Loader restore) {
     this.mutations = mutations;
     this.kvMutations = new KvMutations(partitions);
     this.partitions = partitions;
+    this.restore = restore;
   }
 
   @Override
   public void init(ProcessorContext<String, GenericRecord> context) {
     this.context = context;
-    this.objects = context.getStateStore(OBJECTS_STORE);
+    objects.clear();
+    int partition = context.taskId().partition();
+    long read = restore.load(partition, objects);
+    LOG.info("[store] task {} ready: {} objects from {} state records", context.taskId(), objects.size(), read);
+  }
+
+  @Override
+  public void close() {
+    objects.clear();
   }
 
   @Override
@@ -86,7 +97,7 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
     EncodedOnce.mark(out.reply());
     if (write) {
       if (out.after() == null) {
-        objects.delete(out.key());
+        objects.remove(out.key());
       } else {
         objects.put(out.key(), out.after());
       }
@@ -122,16 +133,7 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
 
         @Override
         public List<String> range(String from, String to) {
-          List<String> keys = new ArrayList<>();
-          try (KeyValueIterator<String, GenericRecord> it = objects.range(from, to)) {
-            while (it.hasNext()) {
-              String k = it.next().key;
-              if (to == null || !k.equals(to)) {
-                keys.add(k);
-              }
-            }
-          }
-          return keys;
+          return objects.range(from, to);
         }
       }, revision, partition);
     } catch (RuntimeException e) {
@@ -143,7 +145,7 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
     if (!dryRun) {
       for (KvMutations.Change c : out.changes()) {
         if (c.after() == null) {
-          objects.delete(c.key());
+          objects.remove(c.key());
         } else {
           objects.put(c.key(), c.after());
         }
