@@ -34,6 +34,26 @@ public final class ProcessCpu {
     return now() - startCpuNanos;
   }
 
+  /**
+   * Waits until this JVM is quiet (under {@code busyCores} busy over half a second), at most {@code maxMillis};
+   * returns the milliseconds it waited. A benchmark's measured phase then does not start in the wake of its
+   * warm-up (compilations still queued, deletes still being applied downstream).
+   */
+  public static long awaitQuiet(double busyCores, long maxMillis) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + maxMillis * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      long cpu0 = now();
+      long wall0 = System.nanoTime();
+      Thread.sleep(500);
+      double busy = (now() - cpu0) / (double) Math.max(1, System.nanoTime() - wall0);
+      if (busy < busyCores) {
+        break;
+      }
+    }
+    return (System.nanoTime() - start) / 1_000_000L;
+  }
+
   private static long now() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();

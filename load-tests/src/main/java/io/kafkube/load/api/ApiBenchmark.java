@@ -162,6 +162,8 @@ public final class ApiBenchmark {
       }
     }
 
+    out.printf(Locale.ROOT, "waited %d ms for the JVM to be quiet (under 0.2 cores busy) after the warm-up%n",
+        ProcessCpu.awaitQuiet(0.2, 15_000));
     ThreadCpu cpu = ThreadCpu.start();
     BrokerRequests requests = BrokerRequests.start();
     StreamLoops loops = StreamLoops.start();
