@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * to its state topic in the same transaction. Read {@code read_committed} to the end, the state topics
  * therefore hold the objects as of the task's committed command offset.
  *
- * <p>Before reading, it waits until no transaction is open on those partitions (last stable offset =
- * log end): only the previous owner of the task can have one, and its records are either all committed
- * (then they belong to the state the committed offset stands for) or all aborted.
+ * <p>It reads to the log end, not to the last stable offset: only the previous owner of the task can
+ * have a transaction open on those partitions, and its records are either all committed (then they
+ * belong to the state the committed offsets stand for, which can be stable before the commit markers
+ * reach every state partition) or all aborted. Either way the read waits for that transaction to end.
  */
 public final class StateRestore {
   private static final Logger LOG = LoggerFactory.getLogger(StateRestore.class);
@@ -76,7 +77,7 @@ public final class StateRestore {
       values.put(new TopicPartition(t.name(), partition), t.valueSerde().deserializer());
     }
     List<TopicPartition> parts = new ArrayList<>(values.keySet());
-    Map<TopicPartition, Long> end = stableEnd(parts, deadline);
+    Map<TopicPartition, Long> end = logEnd(parts, deadline);
     Properties p = new Properties();
     p.putAll(client);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -97,7 +98,8 @@ public final class StateRestore {
       while (!pending.isEmpty()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the store could not read partition " + partition
-              + " of the state topics within " + timeout + "; still reading " + pending);
+              + " of the state topics within " + timeout + " (a transaction left open on them?); still reading "
+              + pending);
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -118,22 +120,16 @@ public final class StateRestore {
     return n;
   }
 
-  /** The log end of each partition, once it equals the last stable offset (no transaction open on it). */
-  private Map<TopicPartition, Long> stableEnd(List<TopicPartition> parts, long deadline) {
+  /**
+   * The log end of each partition. A {@code read_committed} reader cannot pass a transaction that is still
+   * open, so reading up to the log end (not to the last stable offset) waits for the previous owner's last
+   * transaction to end, and then includes its records if it committed.
+   */
+  private Map<TopicPartition, Long> logEnd(List<TopicPartition> parts, long deadline) {
     try (Admin admin = Admin.create(client)) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-      while (true) {
-        Map<TopicPartition, Long> stable = offsets(admin, latest, IsolationLevel.READ_COMMITTED, deadline);
-        Map<TopicPartition, Long> logEnd = offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED, deadline);
-        if (stable.equals(logEnd)) {
-          return logEnd;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("a transaction stayed open on the state topics for longer than " + timeout);
-        }
-        Thread.sleep(50);
-      }
+      return offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while restoring the store", e);
