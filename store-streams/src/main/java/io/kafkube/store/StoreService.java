@@ -12,7 +12,7 @@ import io.kafkube.schemas.topic.Topic;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.client.CommandClient;
 import io.kafkube.store.internal.ObjectRules;
-import io.kafkube.store.internal.ObjectsSerde;
+import io.kafkube.store.internal.ObjectSize;
 import io.kafkube.store.internal.StateRestore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,12 +90,12 @@ public final class StoreService implements AutoCloseable {
    */
   public static StoreService start(StoreConfig cfg, TopicCatalog topics, Serializer<GenericRecord> values,
       ObjectRules rules, Duration timeout) throws InterruptedException, TimeoutException {
-    ObjectsSerde objects = new ObjectsSerde(KafkubeSchemas.command().getField("object").schema());
+    ObjectSize sizes = new ObjectSize(KafkubeSchemas.command().getField("object").schema());
     List<Topic<String, GenericRecord>> stateTopics = new ArrayList<>(topics.stateTopics().values());
     stateTopics.add(topics.kv());
     StateRestore restore = new StateRestore(cfg.bootstrapServers(), stateTopics, RESTORE_TIMEOUT);
     KafkaStreams streams = new KafkaStreams(
-        StoreTopology.build(topics, ResourceRegistry.kubernetes(), objects, values, rules, restore::load),
+        StoreTopology.build(topics, ResourceRegistry.kubernetes(), sizes, values, rules, restore::load),
         streamsConfig(cfg, topics));
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {

@@ -7,7 +7,7 @@ import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.internal.CommandProcessor;
 import io.kafkube.store.internal.Mutations;
 import io.kafkube.store.internal.ObjectRules;
-import io.kafkube.store.internal.ObjectsSerde;
+import io.kafkube.store.internal.ObjectSize;
 import io.kafkube.store.internal.Partitions;
 import io.kafkube.store.internal.StateRestore;
 import java.util.Optional;
@@ -35,15 +35,15 @@ public final class StoreTopology {
   /**
    * @param topics      the cluster's topic catalogue
    * @param registry    the kinds the store accepts
-   * @param objects     the serde of the store's own state (the union of every kind)
+   * @param sizes       the encoded size of an object (the 1.5 MiB limit)
    * @param values      serializes any kafkube value to any topic (Confluent wire format)
    * @param rules       the shared defaulting and validation
    * @param restore     loads a task's current objects from its partition of the state topics
    */
-  public static Topology build(TopicCatalog topics, ResourceRegistry registry, ObjectsSerde objects,
+  public static Topology build(TopicCatalog topics, ResourceRegistry registry, ObjectSize sizes,
       Serializer<GenericRecord> values, ObjectRules rules, StateRestore.Loader restore) {
     int partitions = topics.partitions();
-    Mutations mutations = new Mutations(registry, partitions, rules, objects::sizeOf);
+    Mutations mutations = new Mutations(registry, partitions, rules, sizes::of);
     Topology t = new Topology();
     t.addSource(SOURCE, Serdes.String().deserializer(), topics.commands().valueSerde().deserializer(),
         topics.commands().name());

@@ -17,7 +17,7 @@ import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.topic.KafkubeTopics;
 import io.kafkube.schemas.topic.TopicCatalog;
-import io.kafkube.store.internal.ObjectsSerde;
+import io.kafkube.store.internal.ObjectSize;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,7 +51,7 @@ class StoreTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(StoreTopology.build(topics, ResourceRegistry.kubernetes(),
-        new ObjectsSerde(KafkubeSchemas.command().getField("object").schema()),
+        new ObjectSize(KafkubeSchemas.command().getField("object").schema()),
         AvroSerializer.generic(client, false), new SharedObjectRules(), (partition, target) -> 0), props);
     return topics;
   }

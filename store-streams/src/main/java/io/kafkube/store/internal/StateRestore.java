@@ -77,7 +77,7 @@ public final class StateRestore {
       values.put(new TopicPartition(t.name(), partition), t.valueSerde().deserializer());
     }
     List<TopicPartition> parts = new ArrayList<>(values.keySet());
-    Map<TopicPartition, Long> end = logEnd(parts, deadline);
+    Map<TopicPartition, Long> end = logEnd(client, parts, deadline);
     Properties p = new Properties();
     p.putAll(client);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -125,25 +125,18 @@ public final class StateRestore {
    * open, so reading up to the log end (not to the last stable offset) waits for the previous owner's last
    * transaction to end, and then includes its records if it committed.
    */
-  private Map<TopicPartition, Long> logEnd(List<TopicPartition> parts, long deadline) {
+  private static Map<TopicPartition, Long> logEnd(Properties client, List<TopicPartition> parts, long deadline) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
     try (Admin admin = Admin.create(client)) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-      return offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED, deadline);
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+          .forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while restoring the store", e);
-    }
-  }
-
-  private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> spec,
-      IsolationLevel level, long deadline) throws InterruptedException {
-    try {
-      long left = Math.max(1, deadline - System.nanoTime());
-      Map<TopicPartition, Long> out = new HashMap<>();
-      admin.listOffsets(spec, new ListOffsetsOptions(level)).all().get(left, TimeUnit.NANOSECONDS)
-          .forEach((tp, info) -> out.put(tp, info.offset()));
-      return out;
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot read the state topics' end offsets", e);
     }

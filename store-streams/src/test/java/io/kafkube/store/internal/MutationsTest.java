@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 /** The store's rules, without Kafka: every op and every rejection. */
 class MutationsTest {
   private static final int P = 3;
-  private final ObjectsSerde serde = new ObjectsSerde(KafkubeSchemas.command().getField("object").schema());
+  private final ObjectSize sizes = new ObjectSize(KafkubeSchemas.command().getField("object").schema());
   private final Mutations mutations =
-      new Mutations(ResourceRegistry.kubernetes(), P, new SharedObjectRules(), serde::sizeOf);
+      new Mutations(ResourceRegistry.kubernetes(), P, new SharedObjectRules(), sizes::of);
   private final Map<String, GenericRecord> store = new HashMap<>();
   private long nextRevision = 100;
 
