@@ -12,9 +12,12 @@ import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.SharedObjectRules;
 import io.kafkube.store.StoreConfig;
 import io.kafkube.store.StoreService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.admin.Admin;
 
 /** A broker, the registry and the store in this JVM, on fresh data, for a benchmark. */
@@ -24,6 +27,7 @@ final class BenchCluster implements AutoCloseable {
   final TopicCatalog topics;
   final StoreService store;
   final StoreConfig storeConfig;
+  private final Path dir;
 
   BenchCluster(int partitions) throws Exception {
     this(partitions, c -> c);
@@ -31,7 +35,7 @@ final class BenchCluster implements AutoCloseable {
 
   /** @param tune changes to the store's default configuration a benchmark asks for */
   BenchCluster(int partitions, java.util.function.UnaryOperator<StoreConfig> tune) throws Exception {
-    Path dir = Files.createTempDirectory("kafkube-bench-");
+    dir = Files.createTempDirectory("kafkube-bench-");
     kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start();
     registry = SchemaRegistryServer.startAndWait(
         RegistryConfig.builder(kafka.bootstrapServers(), "kafkube._schemas").port(0).build(), Duration.ofSeconds(60));
@@ -51,5 +55,10 @@ final class BenchCluster implements AutoCloseable {
     store.close();
     registry.close();
     kafka.closeAndDelete();
+    try {
+      PathUtils.deleteDirectory(dir); // the store's state
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

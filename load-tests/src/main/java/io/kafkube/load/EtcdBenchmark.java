@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * kafkube's etcd endpoint and a real etcd 3.4 (Debian's {@code etcd-server}) side by side on this
@@ -92,7 +93,7 @@ public final class EtcdBenchmark {
     } finally {
       etcdProcess.destroy();
       etcdProcess.waitFor(30, TimeUnit.SECONDS);
-      deleteTree(etcdDir);
+      PathUtils.deleteDirectory(etcdDir);
     }
   }
 
@@ -173,11 +174,5 @@ public final class EtcdBenchmark {
       }
     }
     throw new IllegalStateException("etcd did not listen on " + port + " within " + timeout);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -18,7 +18,9 @@ import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.StoreConfig;
 import io.kafkube.store.StoreService;
 import io.kafkube.store.client.CommandClient;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -354,6 +357,11 @@ public final class NodeAgentBenchmark {
         scheduler.close();
       }
       bench.close();
+      try {
+        PathUtils.deleteDirectory(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

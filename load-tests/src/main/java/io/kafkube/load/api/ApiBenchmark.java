@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * The API server under load, as a Kubernetes client sees it: everything in one {@code kafkube up}
@@ -112,6 +113,8 @@ public final class ApiBenchmark {
       }
       out.println("targets: creates >= 2,000/s with p99 <= 1 s at 64 clients; LIST of 10,000 pods p99 <= 1 s; "
           + "watch delivery p99 <= 100 ms");
+    } finally {
+      PathUtils.deleteDirectory(dir); // a run leaves a gigabyte of logs and state otherwise
     }
     System.exit(0);
   }
