@@ -46,6 +46,8 @@ public final class StoreService implements AutoCloseable {
 
   /** Longer than Streams' transaction timeout under exactly-once (10 s), after which an open transaction ends. */
   private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(2);
+  /** A commit's records for one partition fit one batch (a pod is a couple of KiB). */
+  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
   private final KafkaStreams streams;
 
@@ -69,7 +71,12 @@ public final class StoreService implements AutoCloseable {
     p.put("processing.exception.handler.global.enabled", "true");
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "2");
+    // Under exactly-once nothing the store writes (state, history, replies, assignments) can be read before
+    // its transaction commits, so holding records until the commit's flush delays no reader. Each commit's
+    // records then go in one produce request, and the broker adds each partition to the transaction once,
+    // instead of a produce request (and partition additions) every couple of milliseconds.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Long.toString(cfg.commitIntervalMs()));
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(PRODUCER_BATCH_BYTES));
     // Transactions v2 (KIP-890) bump the producer epoch with every transaction, and the broker takes only
     // sequence 0 first from a fresh epoch (KAFKA-18202): with several produce requests in flight, a later
     // batch overtaking the first of a transaction is refused OUT_OF_ORDER_SEQUENCE_NUMBER and retried
