@@ -520,6 +520,11 @@ public final class StateView implements AutoCloseable {
     GenericRecord after = (GenericRecord) change.get("after");
     ConcurrentSkipListMap<String, GenericRecord> m = objects.get(key.type());
     GenericRecord cur = m.get(r.key());
+    if (before != null && cur != null && revisionOf(before) >= 0 && revisionOf(cur) == revisionOf(before)) {
+      // the change's "before" is the object the view already holds: keep one copy, not two (the window
+      // would otherwise hold a second decoding of every updated object)
+      before = cur;
+    }
     boolean newer = cur == null ? after != null : revisionOf(cur) < revision;
     if (newer) {
       if (after == null) {

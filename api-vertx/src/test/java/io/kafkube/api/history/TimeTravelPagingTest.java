@@ -7,6 +7,8 @@ import io.kafkube.api.Http;
 import io.kafkube.api.TestCluster;
 import io.kafkube.api.view.KeyPage;
 import io.kafkube.api.view.Position;
+import io.kafkube.api.view.StateView;
+import io.kafkube.api.view.ViewEvent;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceType;
 import java.nio.charset.StandardCharsets;
@@ -176,6 +178,25 @@ class TimeTravelPagingTest {
     assertThat(tt.listAt(secrets, "default", o -> true, before)).isEmpty();
     assertThat(tt.cachedSnapshots()).isEqualTo(4);
     assertThat(names(tt.listAt(cms, "default", o -> true, after))).contains("p7");
+  }
+
+  @Test
+  void theWatchWindowHoldsAnUpdatedObjectsEarlierVersionOnce() throws Exception {
+    StateView view = cluster.api.view();
+    view.sync().get(30, TimeUnit.SECONDS);
+    ResourceType cms = view.registry().byGroupResource("configmaps").orElseThrow();
+    String p1 = cms.key("default", "p1").toString();
+    StateView.Subscription s = view.subscribe(cms, "default", o -> true, false, null, 0, e -> { });
+    try {
+      List<ViewEvent> changes = s.backlog().stream().filter(e -> e.key().equals(p1)).toList();
+      assertThat(changes).hasSize(2);
+      assertThat(changes.get(0).before()).isNull();
+      // the update's "before" is the object the create left in the view, not a second decoding of it
+      assertThat(changes.get(1).before()).isSameAs(changes.get(0).after());
+      assertThat(changes.get(1).after().get("data").toString()).contains("new");
+    } finally {
+      s.handle().close();
+    }
   }
 
   static List<String> names(List<GenericRecord> objs) {
