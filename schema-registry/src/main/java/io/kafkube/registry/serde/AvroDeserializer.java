@@ -10,7 +10,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -23,10 +22,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads values in Confluent's wire format: the writer schema is fetched by the id in the header
  * (cached), and the record is resolved to the configured reader schema (schema evolution) or, with
  * none, returned as a generic record of the writer schema. Null is read as null (tombstones).
- * Datum readers are cached per writer schema id. Thread-safe.
+ * Datum readers are cached per writer schema id. Short strings are {@link SharedStrings shared} between the
+ * records read. Thread-safe.
  */
 public final class AvroDeserializer<T extends GenericRecord> implements Deserializer<T> {
-  private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+  private static final ThreadLocal<SharingDecoder> DECODER = ThreadLocal.withInitial(SharingDecoder::new);
 
   private SchemaRegistryClient client;
   private Schema readerSchema;
@@ -84,9 +84,9 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
       readers.putIfAbsent(id, reader);
     }
     try {
-      BinaryDecoder decoder = DecoderFactory.get()
-          .binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, DECODER.get());
-      DECODER.set(decoder);
+      SharingDecoder decoder = DECODER.get();
+      decoder.reset(DecoderFactory.get()
+          .binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoder.binary()));
       return reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("Cannot deserialize a value of topic " + topic + " written with schema id "

@@ -50,6 +50,61 @@ class AvroSerdeTest {
     assertThat(back.get("replicas")).isEqualTo(3);
   }
 
+  /** Every Avro type the decoder passes through, with kafkube's java.lang.String strings. */
+  static final Schema ALL = new Schema.Parser().parse("""
+      {"type":"record","name":"All","namespace":"io.kafkube.test","fields":[
+       {"name":"s","type":{"type":"string","avro.java.string":"String"}},
+       {"name":"long","type":{"type":"string","avro.java.string":"String"}},
+       {"name":"opt","type":["null",{"type":"string","avro.java.string":"String"}]},
+       {"name":"labels","type":{"type":"map","values":{"type":"string","avro.java.string":"String"},
+        "avro.java.string":"String"}},
+       {"name":"list","type":{"type":"array","items":{"type":"string","avro.java.string":"String"}}},
+       {"name":"n","type":"long"},{"name":"i","type":"int"},{"name":"b","type":"boolean"},
+       {"name":"d","type":"double"},{"name":"f","type":"float"},{"name":"raw","type":"bytes"},
+       {"name":"fx","type":{"type":"fixed","name":"Four","size":4}},
+       {"name":"e","type":{"type":"enum","name":"Phase","symbols":["Pending","Running"]}}]}""");
+
+  static GenericRecord all(String s, String opt) {
+    GenericRecord r = new GenericData.Record(ALL);
+    r.put("s", s);
+    r.put("long", "x".repeat(SharedStrings.MAX_BYTES + 1));
+    r.put("opt", opt);
+    r.put("labels", Map.of("app", "web", "tier", "fr\u00e9nt\u00e9"));
+    r.put("list", java.util.List.of("IfNotPresent", s));
+    r.put("n", Long.MIN_VALUE);
+    r.put("i", -7);
+    r.put("b", true);
+    r.put("d", 2.5);
+    r.put("f", 1.5f);
+    r.put("raw", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    r.put("fx", new GenericData.Fixed(ALL.getField("fx").schema(), new byte[] {9, 8, 7, 6}));
+    r.put("e", new GenericData.EnumSymbol(ALL.getField("e").schema(), "Running"));
+    return r;
+  }
+
+  @Test
+  void readsEveryTypeAndSharesShortStringsBetweenRecords() {
+    AvroSerializer<GenericRecord> ser = AvroSerializer.generic(registry, false);
+    AvroDeserializer<GenericRecord> de = AvroDeserializer.generic(registry);
+    GenericRecord a = de.deserialize("t", ser.serialize("t", all("ClusterFirst", null)));
+    GenericRecord b = de.deserialize("t", ser.serialize("t", all("ClusterFirst", "d\u00e9faut")));
+
+    assertThat(a).isEqualTo(all("ClusterFirst", null));
+    assertThat(b).isEqualTo(all("ClusterFirst", "d\u00e9faut"));
+    assertThat(b.get("opt")).isEqualTo("d\u00e9faut");
+    // one String for a short value, however many records (and fields, and map keys) carry it
+    assertThat(b.get("s")).isSameAs(a.get("s"));
+    assertThat(((java.util.List<?>) b.get("list")).get(0)).isSameAs(((java.util.List<?>) a.get("list")).get(0));
+    assertThat(((java.util.List<?>) a.get("list")).get(1)).isSameAs(a.get("s"));
+    String tier = ((Map<?, ?>) a.get("labels")).keySet().stream().map(String.class::cast)
+        .filter("tier"::equals).findFirst().orElseThrow();
+    String tierAgain = ((Map<?, ?>) b.get("labels")).keySet().stream().map(String.class::cast)
+        .filter("tier"::equals).findFirst().orElseThrow();
+    assertThat(tierAgain).isSameAs(tier);
+    // a long value is its own
+    assertThat(b.get("long")).isEqualTo(a.get("long")).isNotSameAs(a.get("long"));
+  }
+
   @Test
   void keysUseTheKeySubjectAndTheSameSchemaKeepsItsId() {
     AvroSerializer<GenericRecord> keys = AvroSerializer.generic(registry, true);
