@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkube.etcd.driver.EtcdDriver;
 import io.kafkube.kafka.embedded.EmbeddedKafka;
 import io.kafkube.store.etcd.EtcdConfig;
+import io.kafkube.store.StoreConfig;
 import io.kafkube.store.etcd.EtcdServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -139,7 +140,8 @@ public final class EtcdBenchmark {
     out.println("durability: etcd 3.4 (defaults): one member, every acknowledged write is in its WAL with fsync"
         + " (fdatasync per raft batch) before the reply.");
     out.println("durability: kafkube: one embedded broker (replication factor 1), commands produced with acks=all"
-        + " + idempotence, store exactly_once_v2 (commit.interval.ms 10); Kafka does not fsync per write"
+        + " + idempotence, store exactly_once_v2 (commit.interval.ms " + StoreConfig.defaults().commitIntervalMs()
+        + "); Kafka does not fsync per write"
         + " (the OS page cache, and replication in a real deployment, carry durability): an OS crash of this"
         + " single node can lose acknowledged writes that etcd would keep.");
     out.printf(Locale.ROOT, "%-4s %7s | %10s %9s %9s | %10s %9s %9s | %10s %8s%n", "op", "clients",
