@@ -168,8 +168,10 @@ class AdmissionTest {
   void deleteReleasesTheAddressAndPort() throws Exception {
     String body = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'NAME'},'spec':{'type':'NodePort',"
         + "'clusterIP':'127.1.201.9','selector':{'app':'x'},'ports':[{'port':80,'nodePort':31999}]}}";
-    assertThat(api.post(SVCS, body.replace("NAME", "first")).code()).isEqualTo(201);
-    assertThat(api.post(SVCS, body.replace("NAME", "second")).code()).isEqualTo(422);
+    Http.Reply first = api.post(SVCS, body.replace("NAME", "first"));
+    assertThat(first.code()).as(first.raw()).isEqualTo(201);
+    Http.Reply second = api.post(SVCS, body.replace("NAME", "second"));
+    assertThat(second.code()).as(second.raw()).isEqualTo(422);
     assertThat(api.delete(SVCS + "/first").code()).isEqualTo(200);
     // the release follows the delete's reply asynchronously
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
