@@ -39,8 +39,8 @@ public record StoreConfig(
    * One stream thread committing every 5 ms. Every commit is a Kafka transaction, and a transaction costs
    * the broker about six requests (the produce, two partition additions, the offsets, the end, the markers)
    * whatever it carries. Two threads at 10 ms made twice the transactions of one thread at 10 ms for the same
-   * writes, and one thread at 10 ms waited too long per write; one thread at 5 ms commits 55-65 times a second
-   * under the API benchmark, carrying all six tasks' writes, with 0.5 broker requests per create instead of 0.8.
+   * writes, and one thread at 10 ms waited too long per write. One thread at 5 ms commits 55-65 times a second
+   * under the API benchmark, carrying all six tasks' writes: 0.5-0.7 broker requests per create instead of 0.8.
    */
   public static StoreConfig defaults() {
     return new StoreConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", DEFAULT_PARTITIONS, (short) 1,
