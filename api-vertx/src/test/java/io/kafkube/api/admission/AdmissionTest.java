@@ -166,8 +166,24 @@ class AdmissionTest {
 
   @Test
   void deleteReleasesTheAddressAndPort() throws Exception {
+    // Other tests of this class give Services random addresses and node ports (about thirty): pick ones none holds.
+    Set<String> ips = new HashSet<>();
+    Set<Integer> ports = new HashSet<>();
+    for (var svc : api.get("/api/v1/services").body().path("items")) {
+      ips.add(svc.path("spec").path("clusterIP").asText());
+      svc.path("spec").path("ports").forEach(p -> ports.add(p.path("nodePort").asInt()));
+    }
+    int last = 9;
+    while (ips.contains("127.1.201." + last)) {
+      last++;
+    }
+    String ip = "127.1.201." + last;
+    int port = 31999;
+    while (ports.contains(port)) {
+      port--;
+    }
     String body = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'NAME'},'spec':{'type':'NodePort',"
-        + "'clusterIP':'127.1.201.9','selector':{'app':'x'},'ports':[{'port':80,'nodePort':31999}]}}";
+        + "'clusterIP':'" + ip + "','selector':{'app':'x'},'ports':[{'port':80,'nodePort':" + port + "}]}}";
     Http.Reply first = api.post(SVCS, body.replace("NAME", "first"));
     assertThat(first.code()).as(first.raw()).isEqualTo(201);
     Http.Reply second = api.post(SVCS, body.replace("NAME", "second"));
@@ -178,7 +194,7 @@ class AdmissionTest {
         .untilAsserted(() -> {
           Http.Reply again = api2.post(SVCS, body.replace("NAME", "second"));
           assertThat(again.code()).as(again.raw()).isEqualTo(201);
-          assertThat(again.body().path("spec").path("clusterIP").asText()).isEqualTo("127.1.201.9");
+          assertThat(again.body().path("spec").path("clusterIP").asText()).isEqualTo(ip);
         });
   }
 
