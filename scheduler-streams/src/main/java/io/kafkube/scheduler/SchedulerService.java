@@ -1,13 +1,13 @@
 package io.kafkube.scheduler;
 
 import io.kafkube.schemas.topic.TopicCatalog;
+import io.kafkube.schemas.topic.TransactionalWrites;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -19,9 +19,6 @@ import org.slf4j.LoggerFactory;
 /** Runs the scheduler topology as a Kafka Streams application (exactly-once). */
 public final class SchedulerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
-
-  /** What one partition's batch may hold: a commit's records for the internal topic fit in one or two. */
-  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
   private final KafkaStreams streams;
 
@@ -49,19 +46,8 @@ public final class SchedulerService implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
     p.put("processing.exception.handler.global.enabled", "true");
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
-    // Under exactly-once nothing the scheduler writes (its internal topic, its stores' changelogs, its commands)
-    // can be read before its transaction commits, so holding records until the commit's flush delays no
-    // reader. A commit's records then go in a few large produce requests instead of one every couple of
-    // milliseconds: a third of the broker's produce requests under the create benchmark.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Long.toString(cfg.commitIntervalMs()));
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(PRODUCER_BATCH_BYTES));
-    // Transactions v2 (KIP-890) bump the producer epoch with every transaction, and the broker takes only
-    // sequence 0 first from a fresh epoch (KAFKA-18202): with several produce requests in flight, a later
-    // batch overtaking the first of a transaction is refused OUT_OF_ORDER_SEQUENCE_NUMBER and retried
-    // after retry.backoff.ms, and the commit waits for it. One request in flight per broker never reorders.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
+    TransactionalWrites.producerSettings(cfg.commitIntervalMs())
+        .forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         Integer.toString(cfg.sessionTimeoutMs()));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),

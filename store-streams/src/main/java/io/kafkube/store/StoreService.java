@@ -10,6 +10,7 @@ import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.resource.ResourceType;
 import io.kafkube.schemas.topic.Topic;
 import io.kafkube.schemas.topic.TopicCatalog;
+import io.kafkube.schemas.topic.TransactionalWrites;
 import io.kafkube.store.client.CommandClient;
 import io.kafkube.store.internal.ObjectRules;
 import io.kafkube.store.internal.ObjectSize;
@@ -46,8 +47,6 @@ public final class StoreService implements AutoCloseable {
 
   /** Longer than Streams' transaction timeout under exactly-once (10 s), after which an open transaction ends. */
   private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(2);
-  /** A commit's records for one partition fit one batch (a pod is a couple of KiB). */
-  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
   private final KafkaStreams streams;
 
@@ -69,19 +68,8 @@ public final class StoreService implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
     p.put("processing.exception.handler.global.enabled", "true");
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        Integer.toString(TopicCatalog.MAX_MESSAGE_BYTES));
-    // Under exactly-once nothing the store writes (state, history, replies, assignments) can be read before
-    // its transaction commits, so holding records until the commit's flush delays no reader. Each commit's
-    // records then go in one produce request, and the broker adds each partition to the transaction once,
-    // instead of a produce request (and partition additions) every couple of milliseconds.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Long.toString(cfg.commitIntervalMs()));
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(PRODUCER_BATCH_BYTES));
-    // Transactions v2 (KIP-890) bump the producer epoch with every transaction, and the broker takes only
-    // sequence 0 first from a fresh epoch (KAFKA-18202): with several produce requests in flight, a later
-    // batch overtaking the first of a transaction is refused OUT_OF_ORDER_SEQUENCE_NUMBER and retried
-    // after retry.backoff.ms, and the commit waits for it. One request in flight per broker never reorders.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
+    TransactionalWrites.producerSettings(cfg.commitIntervalMs())
+        .forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
     // Compression costs the single-writer thread more than it saves on a local or LAN broker.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
