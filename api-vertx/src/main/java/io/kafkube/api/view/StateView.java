@@ -520,7 +520,8 @@ public final class StateView implements AutoCloseable {
     GenericRecord after = (GenericRecord) change.get("after");
     ConcurrentSkipListMap<String, GenericRecord> m = objects.get(key.type());
     GenericRecord cur = m.get(r.key());
-    if (before != null && cur != null && revisionOf(before) >= 0 && revisionOf(cur) == revisionOf(before)) {
+    long beforeRevision = before == null ? -1 : revisionOf(before);
+    if (cur != null && beforeRevision >= 0 && revisionOf(cur) == beforeRevision) {
       // the change's "before" is the object the view already holds: keep one copy, not two (the window
       // would otherwise hold a second decoding of every updated object)
       before = cur;
