@@ -56,6 +56,32 @@ class AdmissionTest {
     }
   }
 
+  /** An address of the Service range that no Service holds: other tests of this class are given random ones. */
+  static String freeAddress() throws Exception {
+    Set<String> held = new HashSet<>();
+    for (var svc : api.get("/api/v1/services").body().path("items")) {
+      held.add(svc.path("spec").path("clusterIP").asText());
+    }
+    int last = 9;
+    while (held.contains("127.1.201." + last)) {
+      last++;
+    }
+    return "127.1.201." + last;
+  }
+
+  /** A node port that no Service holds: other tests of this class are given random ones (about thirty). */
+  static int freeNodePort() throws Exception {
+    Set<Integer> held = new HashSet<>();
+    for (var svc : api.get("/api/v1/services").body().path("items")) {
+      svc.path("spec").path("ports").forEach(p -> held.add(p.path("nodePort").asInt()));
+    }
+    int port = 31999;
+    while (held.contains(port)) {
+      port--;
+    }
+    return port;
+  }
+
   static String svc(String name, String spec) {
     return "{'apiVersion':'v1','kind':'Service','metadata':{'name':'" + name + "'},'spec':{'selector':{'app':'"
         + name + "'},'ports':[{'port':80}]" + spec + "}}";
@@ -78,15 +104,16 @@ class AdmissionTest {
 
   @Test
   void aRequestedIpIsHonoredOnceThenRefused() throws Exception {
-    Http.Reply r = api.post(SVCS, svc("wanted", ",'clusterIP':'127.1.200.7'"));
+    String free = freeAddress();
+    Http.Reply r = api.post(SVCS, svc("wanted", ",'clusterIP':'" + free + "'"));
     assertThat(r.code()).as(r.raw()).isEqualTo(201);
-    assertThat(r.body().path("spec").path("clusterIP").asText()).isEqualTo("127.1.200.7");
-    Http.Reply taken = api2.post(SVCS, svc("wanted-too", ",'clusterIP':'127.1.200.7'"));
+    assertThat(r.body().path("spec").path("clusterIP").asText()).isEqualTo(free);
+    Http.Reply taken = api2.post(SVCS, svc("wanted-too", ",'clusterIP':'" + free + "'"));
     assertThat(taken.code()).as(taken.raw()).isEqualTo(422);
     assertThat(taken.body().path("reason").asText()).isEqualTo("Invalid");
     assertThat(taken.causeField(0)).isEqualTo("spec.clusterIPs");
     assertThat(taken.body().path("message").asText()).isEqualTo("The Service \"wanted-too\" is invalid: spec.clusterIPs: "
-        + "Invalid value: []string{\"127.1.200.7\"}: failed to allocate IP 127.1.200.7: provided IP is already allocated");
+        + "Invalid value: []string{\"" + free + "\"}: failed to allocate IP " + free + ": provided IP is already allocated");
     assertThat(api.get(SVCS + "/wanted-too").code()).isEqualTo(404);
 
     Http.Reply outside = api.post(SVCS, svc("outside", ",'clusterIP':'10.96.0.10'"));
@@ -112,14 +139,15 @@ class AdmissionTest {
 
     String fixed = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'NAME'},'spec':{'type':'NodePort',"
         + "'selector':{'app':'x'},'ports':[{'port':80,'nodePort':PORT}]}}";
-    Http.Reply wanted = api.post(SVCS, fixed.replace("NAME", "np-fixed").replace("PORT", "30080"));
+    int free = freeNodePort();
+    Http.Reply wanted = api.post(SVCS, fixed.replace("NAME", "np-fixed").replace("PORT", "" + free));
     assertThat(wanted.code()).as(wanted.raw()).isEqualTo(201);
-    assertThat(wanted.body().path("spec").path("ports").path(0).path("nodePort").asInt()).isEqualTo(30080);
-    Http.Reply taken = api2.post(SVCS, fixed.replace("NAME", "np-taken").replace("PORT", "30080"));
+    assertThat(wanted.body().path("spec").path("ports").path(0).path("nodePort").asInt()).isEqualTo(free);
+    Http.Reply taken = api2.post(SVCS, fixed.replace("NAME", "np-taken").replace("PORT", "" + free));
     assertThat(taken.code()).as(taken.raw()).isEqualTo(422);
     assertThat(taken.causeField(0)).isEqualTo("spec.ports[0].nodePort");
     assertThat(taken.body().path("message").asText()).isEqualTo("The Service \"np-taken\" is invalid: "
-        + "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated");
+        + "spec.ports[0].nodePort: Invalid value: " + free + ": provided port is already allocated");
     Http.Reply low = api.post(SVCS, fixed.replace("NAME", "np-low").replace("PORT", "8080"));
     assertThat(low.code()).isEqualTo(422);
     assertThat(low.body().path("message").asText()).contains("provided port is not in the valid range")
@@ -166,22 +194,8 @@ class AdmissionTest {
 
   @Test
   void deleteReleasesTheAddressAndPort() throws Exception {
-    // Other tests of this class give Services random addresses and node ports (about thirty): pick ones none holds.
-    Set<String> ips = new HashSet<>();
-    Set<Integer> ports = new HashSet<>();
-    for (var svc : api.get("/api/v1/services").body().path("items")) {
-      ips.add(svc.path("spec").path("clusterIP").asText());
-      svc.path("spec").path("ports").forEach(p -> ports.add(p.path("nodePort").asInt()));
-    }
-    int last = 9;
-    while (ips.contains("127.1.201." + last)) {
-      last++;
-    }
-    String ip = "127.1.201." + last;
-    int port = 31999;
-    while (ports.contains(port)) {
-      port--;
-    }
+    String ip = freeAddress();
+    int port = freeNodePort();
     String body = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'NAME'},'spec':{'type':'NodePort',"
         + "'clusterIP':'" + ip + "','selector':{'app':'x'},'ports':[{'port':80,'nodePort':" + port + "}]}}";
     Http.Reply first = api.post(SVCS, body.replace("NAME", "first"));
@@ -203,10 +217,11 @@ class AdmissionTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Http.Reply>> same = new ArrayList<>();
+      String free = freeAddress();
       for (int i = 0; i < 12; i++) {
         Http h = i % 2 == 0 ? api : api2;
         String name = "race-" + i;
-        same.add(pool.submit((Callable<Http.Reply>) () -> h.post(SVCS, svc(name, ",'clusterIP':'127.1.250.1'"))));
+        same.add(pool.submit((Callable<Http.Reply>) () -> h.post(SVCS, svc(name, ",'clusterIP':'" + free + "'"))));
       }
       int won = 0;
       for (Future<Http.Reply> f : same) {
