@@ -181,7 +181,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** A port that is free on 127.0.0.1 right now. */
   /** A free port that is not {@code taken}: two free ports asked for one after the other may be the same one. */
   static int freePortOtherThan(int taken) {
     for (int i = 0; i < 100; i++) {
@@ -193,6 +192,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw new IllegalStateException("no free port other than " + taken);
   }
 
+  /** A port that is free on 127.0.0.1 right now. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
