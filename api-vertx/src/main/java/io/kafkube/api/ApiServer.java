@@ -139,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
     repair = new AllocationRepair(config.bootstrapServers(), topics, view, allocator, config.allocationRepairGrace(),
         clock).start(config.allocationRepairInterval());
     running.push(repair);
-    ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, config.requestTimeout(),
+    ResourceHandlers handlers = new ResourceHandlers(view, new Writes(client, view, config.requestTimeout(),
             new RbacGuard(new Escalation(authorizer, rbac), view.registry())),
         new Tables(clock), config.bookmarkInterval(),
         new Admission(view, allocator),

@@ -1,6 +1,7 @@
 package io.kafkube.store;
 
 import static io.kafkube.store.TestObjects.CONFIGMAPS;
+import static io.kafkube.store.TestObjects.PODS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kafkube.kafka.embedded.EmbeddedKafka;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The store as a separate JVM on a real broker, killed with SIGKILL in the middle of 10,000
  * commands and restarted: every acknowledged write is present exactly once with the revision it was
- * acknowledged with, and history has no duplicates.
+ * acknowledged with, and history has no duplicates. Also: clients that read one replies partition each
+ * get their own replies.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class StoreCrashRecoveryTest {
@@ -181,6 +183,36 @@ class StoreCrashRecoveryTest {
     }
     assertThat(updates).isEqualTo(updated);
     assertThat(created).hasSize(COMMANDS);
+  }
+
+  @Test
+  void clientsReadingOnePartitionEachGetTheirOwnReplies() throws Exception {
+    Process store = startStore();
+    try (CommandClient a = new CommandClient(kafka.bootstrapServers(), topics, 0);
+         CommandClient b = new CommandClient(kafka.bootstrapServers(), topics, 0)) {
+      Map<String, CompletableFuture<ReplyView>> sent = new HashMap<>();
+      Map<String, String> names = new HashMap<>();
+      for (int i = 0; i < 50; i++) {
+        for (CommandClient c : List.of(a, b)) {
+          String name = (c == a ? "a-" : "b-") + i;
+          String id = c.newRequestId();
+          names.put(id, name);
+          sent.put(id, c.send(TestObjects.command(Op.CREATE, PODS, "default", name, id).replyPartition(0)
+              .object(TestObjects.pod("default", name, "nginx")).build()));
+        }
+      }
+      for (Map.Entry<String, CompletableFuture<ReplyView>> e : sent.entrySet()) {
+        ReplyView r = e.getValue().get(2, TimeUnit.MINUTES);
+        assertThat(r.requestId()).isEqualTo(e.getKey());
+        assertThat(r.code()).isEqualTo(201);
+        assertThat(Meta.name(r.object())).isEqualTo(names.get(e.getKey()));
+      }
+      assertThat(a.inFlight()).isZero();
+      assertThat(b.inFlight()).isZero();
+    } finally {
+      store.destroy();
+      store.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   private static List<ConsumerRecord<String, GenericRecord>> readAll(String topic) {

@@ -168,6 +168,50 @@ class StoreTopologyTest {
     assertThat(new CommandView(command(Op.BIND, PODS, "default", "web", "b").build()).wantsReply()).isTrue();
   }
 
+  @Test
+  void aCommandAnsweredInHistoryGetsAReplyOnlyWhenItsChangeDoesNotTellTheOutcome() {
+    TopicCatalog topics = setUp(3);
+    TestInputTopic<String, GenericRecord> commands = driver.createInputTopic(topics.commands().name(),
+        Serdes.String().serializer(), topics.commands().valueSerde().serializer());
+    TestOutputTopic<String, GenericRecord> history = out(topics.history().name(), topics);
+    String key = TestObjects.key(PODS, "default", "web");
+    commands.pipeInput(key, command(Op.CREATE, PODS, "default", "web", "c1").object(pod("default", "web", "nginx"))
+        .replyInHistory().build());
+    commands.pipeInput(key, command(Op.CREATE, PODS, "default", "web", "c2").object(pod("default", "web", "nginx"))
+        .replyInHistory().build());
+    GenericRecord createdChange = history.readValuesToList().get(0);
+    GenericRecord created = (GenericRecord) createdChange.get("after");
+    GenericRecord labelled = new org.apache.avro.generic.GenericData().deepCopy(created.getSchema(), created);
+    TestObjects.setLabels(labelled, Map.of("tier", "web"));
+    commands.pipeInput(key, command(Op.UPDATE, PODS, "default", "web", "u1").object(labelled).replyInHistory().build());
+    commands.pipeInput(TestObjects.key(PODS, "default", "dry"), command(Op.CREATE, PODS, "default", "dry", "dry")
+        .object(pod("default", "dry", "nginx")).dryRun(true).replyInHistory().build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b1").nodeName("node-1").replyInHistory().build());
+    commands.pipeInput(key, command(Op.DELETE, PODS, "default", "web", "d1").gracePeriodSeconds(0L).replyInHistory()
+        .build());
+    commands.pipeInput(TestObjects.key(PODS, "default", "db"), command(Op.CREATE, PODS, "default", "db", "c3")
+        .object(pod("default", "db", "postgres")).build());
+
+    // refused, not written, or not told by the change alone (a binding, a delete), or not marked: a Reply
+    List<TestRecord<String, GenericRecord>> replies = out(topics.replies().name(), topics).readRecordsToList();
+    assertThat(replies).extracting(TestRecord::key).containsExactly("c2", "dry", "b1", "d1", "c3");
+    assertThat(replies).extracting(x -> new ReplyView(x.value()).code()).containsExactly(409, 201, 201, 200, 201);
+    // a written create or update: its Change is the answer, as the store would have replied
+    List<GenericRecord> changes = history.readValuesToList();
+    assertThat(changes).extracting(c -> c.get("requestId").toString()).containsExactly("u1", "b1", "d1", "c3");
+    ReplyView fromCreate = ReplyView.fromChange(createdChange);
+    assertThat(fromCreate.code()).isEqualTo(201);
+    assertThat(fromCreate.requestId()).isEqualTo("c1");
+    assertThat(fromCreate.revision()).isEqualTo(Long.parseLong(Meta.resourceVersion(created)));
+    assertThat(fromCreate.object()).isSameAs(created);
+    ReplyView fromUpdate = ReplyView.fromChange(changes.get(0));
+    assertThat(fromUpdate.code()).isEqualTo(200);
+    assertThat(Meta.labels(fromUpdate.object())).containsEntry("tier", "web");
+    assertThat(fromUpdate.revision()).isEqualTo(Long.parseLong(Meta.resourceVersion(fromUpdate.object())));
+    assertThat(ReplyView.fromChange(changes.get(1))).isNull();
+    assertThat(ReplyView.fromChange(changes.get(2))).isNull();
+  }
+
   private TestOutputTopic<String, GenericRecord> out(String topic, TopicCatalog topics) {
     return driver.createOutputTopic(topic, Serdes.String().deserializer(), AvroDeserializer.generic(client));
   }

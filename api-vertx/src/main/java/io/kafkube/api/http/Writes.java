@@ -1,6 +1,7 @@
 package io.kafkube.api.http;
 
 import io.kafkube.api.ApiException;
+import io.kafkube.api.view.StateView;
 import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
@@ -17,7 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericRecord;
 
-/** The write path: builds a Command for the store and completes with its Reply, on the request's context. */
+/**
+ * The write path: builds a Command for the store and completes with its answer, on the request's context.
+ * A create or an update that is written is answered by its history Change as the view applies it (so a
+ * read on this instance that follows the answer sees the write), every other outcome by a Reply: the
+ * store writes no Reply for what history already tells ({@link Envelopes.CommandBuilder#replyInHistory}).
+ */
 public final class Writes {
   /** Refuses a command before it is sent (throwing an ApiException), whichever handler built it. */
   @FunctionalInterface
@@ -29,20 +35,18 @@ public final class Writes {
   private final Duration timeout;
   private final Guard guard;
 
-  public Writes(CommandClient client, Duration timeout) {
-    this(client, timeout, (ctx, command) -> { });
-  }
-
-  public Writes(CommandClient client, Duration timeout, Guard guard) {
+  /** @param view the view whose changes answer this client's creates and updates */
+  public Writes(CommandClient client, StateView view, Duration timeout, Guard guard) {
     this.client = client;
     this.timeout = timeout;
     this.guard = guard;
+    view.onApplied(client::answer);
   }
 
   /** A command of {@code op} on {@code key} by the request's user, answering on this instance's partition. */
   public Envelopes.CommandBuilder command(Op op, ObjectKey key, User user) {
     return Envelopes.command(op, key.toString(), key.type().groupResource(), user, client.newRequestId())
-        .replyPartition(client.replyPartition());
+        .replyPartition(client.replyPartition()).replyInHistory();
   }
 
   /** Sends a command; fails with a 504 Status when the store does not answer in time. */

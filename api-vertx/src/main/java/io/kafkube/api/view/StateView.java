@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,6 +82,10 @@ public final class StateView implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Throwable failure;
+  /** Given each change followed (after it is applied, outside the lock): answers the API's own writes. */
+  private volatile Consumer<GenericRecord> applied = change -> { };
+  /** The changes of the last poll, for {@link #applied}. */
+  private final List<GenericRecord> appliedChanges = new ArrayList<>();
   private long skipped;
   private volatile long lagRecords;
   /** When the view was last caught up with history (epoch ms). */
@@ -155,6 +160,15 @@ public final class StateView implements AutoCloseable {
 
   public boolean isReady() {
     return ready.getCount() == 0 && failure == null && running;
+  }
+
+  /**
+   * Gives {@code observer} every change the view follows, once it is applied and visible to reads (on
+   * the view's thread, outside its lock): the API server completes its writes with it
+   * ({@link io.kafkube.store.client.CommandClient#answer}).
+   */
+  public void onApplied(Consumer<GenericRecord> observer) {
+    this.applied = observer;
   }
 
   /** Completes when the view has applied every change committed before this call. */
@@ -393,12 +407,24 @@ public final class StateView implements AutoCloseable {
     lock.writeLock().lock();
     try {
       for (ConsumerRecord<String, byte[]> r : records) {
-        applyChange(r, true);
+        GenericRecord change = applyChange(r, true);
+        if (change != null) {
+          appliedChanges.add(change);
+        }
       }
       updatePositions();
     } finally {
       lock.writeLock().unlock();
     }
+    Consumer<GenericRecord> observer = applied;
+    for (GenericRecord change : appliedChanges) {
+      try {
+        observer.accept(change);
+      } catch (RuntimeException e) {
+        LOG.warn("[api-view rev={}] a change observer failed", change.get("revision"), e);
+      }
+    }
+    appliedChanges.clear();
     updateLag();
     completeTargets();
   }
@@ -500,20 +526,20 @@ public final class StateView implements AutoCloseable {
     }
   }
 
-  /** Applies one history record (under the write lock). */
-  private void applyChange(ConsumerRecord<String, byte[]> r, boolean notify) {
+  /** Applies one history record (under the write lock); returns the change, or null when it is not applied. */
+  private GenericRecord applyChange(ConsumerRecord<String, byte[]> r, boolean notify) {
     GenericRecord change = decodeChange(r);
     if (change == null || r.key() == null) {
-      return;
+      return null;
     }
     if (KeyValues.isRawKey(r.key())) {
-      return; // an etcd key outside /registry/ (the etcd endpoint's): not a Kubernetes object
+      return null; // an etcd key outside /registry/ (the etcd endpoint's): not a Kubernetes object
     }
     ObjectKey key = ObjectKey.parse(r.key(), registry).orElse(null);
     if (key == null || !objects.containsKey(key.type())) {
       LOG.warn("Skipping change of an unknown resource. key=[{}] topic=[{}] partition=[{}] offset=[{}]",
           r.key(), r.topic(), r.partition(), r.offset());
-      return;
+      return null;
     }
     long revision = ((Number) change.get("revision")).longValue();
     GenericRecord before = (GenericRecord) change.get("before");
@@ -550,6 +576,7 @@ public final class StateView implements AutoCloseable {
         }
       }
     }
+    return change;
   }
 
   private static long revisionOf(GenericRecord obj) {

@@ -26,8 +26,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -234,6 +240,53 @@ class ApiHandlersTest {
     assertThat(gone.body().path("message").asText()).isEqualTo("configmaps \"crud\" not found");
     assertThat(call(HttpMethod.DELETE, "/api/v1/namespaces/default/configmaps/crud", null, null, null).code())
         .isEqualTo(404);
+  }
+
+  @Test
+  void writtenCreatesAndUpdatesAreAnsweredFromHistoryAndTheRestByReplies() throws Exception {
+    String cms = "/api/v1/namespaces/default/configmaps";
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> replies = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int i = 0; i < cluster.topics.replies().partitions(); i++) {
+        parts.add(new TopicPartition(cluster.topics.replies().name(), i));
+      }
+      replies.assign(parts);
+      replies.seekToEnd(parts);
+      parts.forEach(replies::position);
+      Reply created = send(HttpMethod.POST, cms, cm("default", "answered", ""));
+      assertThat(created.code()).as(created.body().toString()).isEqualTo(201);
+      String rv = created.body().path("metadata").path("resourceVersion").asText();
+      // answered once this instance's view holds the write: a read that follows sees it, at that version
+      assertThat(get(cms + "/answered?resourceVersion=0").body().path("metadata").path("resourceVersion").asText())
+          .isEqualTo(rv);
+      Reply patched = patch(cms + "/answered", "application/merge-patch+json", "{'data':{'k':'w'}}");
+      assertThat(patched.code()).as(patched.body().toString()).isEqualTo(200);
+      assertThat(patched.body().path("data").path("k").asText()).isEqualTo("w");
+      assertThat(Long.parseLong(patched.body().path("metadata").path("resourceVersion").asText()))
+          .isGreaterThan(Long.parseLong(rv));
+      assertThat(readToEnd(replies, parts)).as("replies written for a create and an update").isZero();
+
+      Reply again = send(HttpMethod.POST, cms, cm("default", "answered", ""));
+      assertThat(again.code()).isEqualTo(409);
+      assertThat(again.body().path("reason").asText()).isEqualTo("AlreadyExists");
+      Reply deleted = call(HttpMethod.DELETE, cms + "/answered", null, null, null);
+      assertThat(deleted.code()).isEqualTo(200);
+      assertThat(readToEnd(replies, parts)).as("replies written for a refusal and a delete").isEqualTo(2);
+    }
+  }
+
+  /** How many records the consumer reads up to the partitions' (committed) ends. */
+  private static int readToEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts) {
+    Map<TopicPartition, Long> end = c.endOffsets(parts);
+    int n = 0;
+    while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+      n += c.poll(Duration.ofMillis(200)).count();
+    }
+    return n;
   }
 
   @Test

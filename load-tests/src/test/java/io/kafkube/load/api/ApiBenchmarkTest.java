@@ -25,11 +25,12 @@ class ApiBenchmarkTest {
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", 2, 0, 0, 0, 0), 0)) {
       List<ApiBenchmark.Result> results = ApiBenchmark.run(cluster.api(),
           new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20), new PrintStream(PrintStream.nullOutputStream()));
-      assertThat(results).hasSize(5);
+      assertThat(results).hasSize(6);
       assertThat(results).allSatisfy(r -> assertThat(r.errors()).as(r.name()).isZero());
       assertThat(results.get(0).ops()).isEqualTo(150);
       assertThat(results.get(1).ops()).isEqualTo(3);
       assertThat(results.get(4).ops()).as("every watcher saw every created pod").isEqualTo(4 * 15);
+      assertThat(results.get(5).ops()).as("timed from the POST too").isEqualTo(4 * 15);
     }
   }
 }

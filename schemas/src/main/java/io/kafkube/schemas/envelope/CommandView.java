@@ -85,6 +85,14 @@ public record CommandView(GenericRecord record) {
     return p == null || p != NO_REPLY;
   }
 
+  /**
+   * True when the sender learns a written create or update from its history Change
+   * ({@link ReplyView#fromChange}), so the store writes no Reply for it.
+   */
+  public boolean replyInHistory() {
+    return AvroPaths.hasField(record, "replyInHistory") && Boolean.TRUE.equals(record.get("replyInHistory"));
+  }
+
   public long timestamp() {
     return ((Number) record.get("timestamp")).longValue();
   }

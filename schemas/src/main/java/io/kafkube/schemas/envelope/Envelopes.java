@@ -71,6 +71,7 @@ public final class Envelopes {
       record.put("requestId", requestId);
       record.put("dryRun", false);
       record.put("timestamp", System.currentTimeMillis());
+      record.put("replyInHistory", false);
     }
 
     public CommandBuilder object(GenericRecord object) {
@@ -117,6 +118,15 @@ public final class Envelopes {
     /** The sender reads no reply, so the store writes none ({@link CommandView#NO_REPLY}). */
     public CommandBuilder noReply() {
       record.put("replyPartition", CommandView.NO_REPLY);
+      return this;
+    }
+
+    /**
+     * The sender reads history: a create or an update that is written is answered by its Change
+     * ({@link ReplyView#fromChange}), and every other outcome by a Reply as usual.
+     */
+    public CommandBuilder replyInHistory() {
+      record.put("replyInHistory", true);
       return this;
     }
 

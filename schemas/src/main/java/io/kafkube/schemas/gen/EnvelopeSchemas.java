@@ -82,6 +82,9 @@ public final class EnvelopeSchemas {
         .name("requestId").type(string()).noDefault()
         .name("replyPartition").type().optional().intType()
         .name("timestamp").doc("when the command was sent").type(timestampMillis()).noDefault()
+        .name("replyInHistory").doc("the sender reads history, and learns a create or an update that is written "
+            + "from its Change: the store writes no Reply for it")
+        .type().booleanType().booleanDefault(false)
         .endRecord();
 
     Schema change = SchemaBuilder.record("Change").namespace(NAMESPACE)

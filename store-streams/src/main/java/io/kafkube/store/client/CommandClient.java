@@ -1,5 +1,6 @@
 package io.kafkube.store.client;
 
+import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.ReplyView;
 import io.kafkube.schemas.topic.TopicCatalog;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -38,11 +41,12 @@ public final class CommandClient implements AutoCloseable {
 
   private final TopicCatalog topics;
   private final KafkaProducer<String, GenericRecord> producer;
-  private final KafkaConsumer<String, GenericRecord> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Deserializer<GenericRecord> replies;
   private final int replyPartition;
   private final String clientId;
   private final AtomicLong sequence = new AtomicLong();
-  private final Map<String, CompletableFuture<ReplyView>> pending = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Thread poller;
   private volatile boolean running = true;
 
@@ -70,7 +74,9 @@ public final class CommandClient implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-replies");
-    this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), topics.replies().valueSerde().deserializer());
+    // Several clients may read one partition (each picks one): a reply is decoded only by the client waiting for it.
+    this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    this.replies = topics.replies().valueSerde().deserializer();
     TopicPartition tp = new TopicPartition(topics.replies().name(), this.replyPartition);
     consumer.assign(List.of(tp));
     consumer.seekToEnd(List.of(tp));
@@ -79,6 +85,9 @@ public final class CommandClient implements AutoCloseable {
     poller.setDaemon(true);
     poller.start();
   }
+
+  /** A command waiting for its answer; {@code inHistory}: it may come from its history Change. */
+  private record Pending(CompletableFuture<ReplyView> future, boolean inHistory) {}
 
   /** A request id unique to this client. */
   public String newRequestId() {
@@ -92,12 +101,14 @@ public final class CommandClient implements AutoCloseable {
   /**
    * Sends a command (its {@code replyPartition} must be {@link #replyPartition()}, its key the object
    * key) and completes with the store's reply. The future fails if the command cannot be written.
+   * A command marked {@code replyInHistory} is answered by {@link #answer} when its outcome is a
+   * written create or update: its sender must pass every history Change it reads to {@link #answer}.
    */
   public CompletableFuture<ReplyView> send(GenericRecord command) {
     String requestId = command.get("requestId").toString();
     String key = command.get("key").toString();
     CompletableFuture<ReplyView> f = new CompletableFuture<>();
-    pending.put(requestId, f);
+    pending.put(requestId, new Pending(f, new CommandView(command).replyInHistory()));
     producer.send(new ProducerRecord<>(topics.commands().name(), key, command), (md, e) -> {
       if (e != null) {
         pending.remove(requestId);
@@ -120,6 +131,29 @@ public final class CommandClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Completes the command a history Change answers, when this client sent it marked
+   * {@code replyInHistory} ({@link ReplyView#fromChange}); other changes are ignored.
+   *
+   * @return whether the change answered a command of this client
+   */
+  public boolean answer(GenericRecord change) {
+    Object id = change.get("requestId");
+    if (id == null || pending.isEmpty()) {
+      return false;
+    }
+    Pending p = pending.get(id.toString());
+    if (p == null || !p.inHistory()) {
+      return false;
+    }
+    ReplyView reply = ReplyView.fromChange(change);
+    if (reply == null || !pending.remove(id.toString(), p)) {
+      return false;
+    }
+    p.future().complete(reply);
+    return true;
+  }
+
   /** How many commands wait for a reply. */
   public int inFlight() {
     return pending.size();
@@ -128,13 +162,17 @@ public final class CommandClient implements AutoCloseable {
   private void pollReplies() {
     try {
       while (running) {
-        for (ConsumerRecord<String, GenericRecord> r : consumer.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.key() == null || r.value() == null) {
             continue;
           }
-          CompletableFuture<ReplyView> f = pending.remove(r.key());
-          if (f != null) {
-            f.complete(new ReplyView(r.value()));
+          Pending p = pending.remove(r.key());
+          if (p != null) {
+            try {
+              p.future().complete(new ReplyView(replies.deserialize(r.topic(), r.headers(), r.value())));
+            } catch (RuntimeException e) {
+              p.future().completeExceptionally(e);
+            }
           }
         }
       }
@@ -142,7 +180,7 @@ public final class CommandClient implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       LOG.error("reply consumer of {} failed", clientId, e);
-      pending.values().forEach(f -> f.completeExceptionally(e));
+      pending.values().forEach(p -> p.future().completeExceptionally(e));
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
@@ -158,6 +196,6 @@ public final class CommandClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
-    pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("client closed")));
+    pending.values().forEach(p -> p.future().completeExceptionally(new IllegalStateException("client closed")));
   }
 }

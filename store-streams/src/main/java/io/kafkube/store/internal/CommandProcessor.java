@@ -4,6 +4,7 @@ import io.kafkube.registry.serde.EncodedOnce;
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Envelopes;
 import io.kafkube.schemas.envelope.KeyValues;
+import io.kafkube.schemas.envelope.ReplyView;
 import io.kafkube.schemas.meta.Meta;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Applies each command to the current object (via {@link Mutations}) and emits what changed: the
  * new object or a tombstone to the kind's state topic, a Change to history, the bound pod to
  * assignments, and a Reply unless the sender reads none ({@link CommandView#NO_REPLY}, the scheduler's
- * commands: a bound pod's Reply would carry the whole pod to a partition no one reads). Under
+ * commands: a bound pod's Reply would carry the whole pod to a partition no one reads) or learns the
+ * outcome from the Change ({@link CommandView#replyInHistory()}, the API server's, whose view reads
+ * history anyway: a create or an update that is written). Under
  * exactly-once, all of these commit atomically with the command's offset.
  *
  * <p>The current objects are kept in memory ({@link CurrentObjects}) and the state topics are their
@@ -111,8 +114,9 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
             out.code());
       }
     }
-    if (!cmd.wantsReply()) {
-      return;
+    if (!cmd.wantsReply() || write && cmd.replyInHistory() && out.code() == ReplyView.codeOfChange(out.verb())
+        && out.reply() == out.after()) {
+      return; // no reader, or the sender learns this outcome from the Change written above
     }
     long replyRevision = write ? revision : out.success() && out.reply() != null && !cmd.dryRun()
         ? parseRevision(Meta.resourceVersion(out.reply())) : -1;
