@@ -33,6 +33,7 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
   private SpecificData specificData;
   private boolean specificByName;
   private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
 
   /** For Kafka: configure with {@link AvroSerdeConfig} keys before use. */
   public AvroDeserializer() {}
@@ -94,14 +95,33 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
     }
   }
 
+  /**
+   * The schema a value in the wire format was written with, for readers that walk the encoded value
+   * themselves; the registry is asked once per schema id.
+   */
+  public Schema writerSchema(byte[] bytes) {
+    if (client == null) {
+      throw new SerializationException("AvroDeserializer is not configured: no schema registry client");
+    }
+    return writerSchema(WireFormat.schemaId(bytes));
+  }
+
+  private Schema writerSchema(int id) {
+    Schema writer = writers.get(id);
+    if (writer == null) {
+      try {
+        writer = client.getById(id);
+      } catch (SchemaRegistryException e) {
+        throw new SerializationException("Cannot fetch the writer schema with id " + id + ": " + e.getMessage(), e);
+      }
+      writers.putIfAbsent(id, writer);
+    }
+    return writer;
+  }
+
   @SuppressWarnings("unchecked")
   private DatumReader<T> newReader(int id) {
-    Schema writer;
-    try {
-      writer = client.getById(id);
-    } catch (SchemaRegistryException e) {
-      throw new SerializationException("Cannot fetch the writer schema with id " + id + ": " + e.getMessage(), e);
-    }
+    Schema writer = writerSchema(id);
     if (specificData != null) {
       return new SpecificDatumReader<>(writer, readerSchema, specificData);
     }

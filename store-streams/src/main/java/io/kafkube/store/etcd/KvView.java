@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,7 @@ final class KvView implements AutoCloseable {
   private final TopicCatalog topics;
   private final int partitions;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Deserializer<GenericRecord> changes;
+  private final ChangeReader changes;
   private final List<TopicPartition> historyPartitions = new ArrayList<>();
   private final ConcurrentSkipListMap<ByteString, KvEntry> entries =
       new ConcurrentSkipListMap<>(ByteString.unsignedLexicographicalComparator());
@@ -73,7 +71,7 @@ final class KvView implements AutoCloseable {
     this.positions = new long[partitions];
     this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, topics.prefix() + "-etcd-view"),
         new StringDeserializer(), new ByteArrayDeserializer());
-    this.changes = topics.history().valueSerde().deserializer();
+    this.changes = new ChangeReader(topics.history().valueSerde().deserializer());
     for (int i = 0; i < partitions; i++) {
       historyPartitions.add(new TopicPartition(topics.history().name(), i));
     }
@@ -308,9 +306,9 @@ final class KvView implements AutoCloseable {
     lock.writeLock().lock();
     try {
       for (ConsumerRecord<String, byte[]> r : records) {
-        GenericRecord change;
+        ChangeReader.Read change;
         try {
-          change = changes.deserialize(r.topic(), r.value());
+          change = changes.read(r.topic(), r.value());
         } catch (RuntimeException e) {
           LOG.warn("[etcd] skipping undecodable change at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
               e.toString());
@@ -329,15 +327,14 @@ final class KvView implements AutoCloseable {
     return n;
   }
 
-  private void applyChange(String keyString, GenericRecord change) {
-    long rev = ((Number) change.get("revision")).longValue();
+  private void applyChange(String keyString, ChangeReader.Read change) {
+    long rev = change.revision();
     ByteString key = ByteString.copyFrom(keyString, StandardCharsets.UTF_8);
     KvEntry before = entries.get(key);
     if (before != null && before.modRevision() >= rev) {
       return; // already applied
     }
-    GenericRecord after = (GenericRecord) change.get("after");
-    KvEntry next = after == null ? null : KvEntry.next(key, before, after, rev);
+    KvEntry next = change.deletes() ? null : KvEntry.next(key, before, change.decoded(), change.encoded(), rev);
     if (next == null) {
       entries.remove(key);
     } else {
