@@ -328,12 +328,16 @@ public final class Mutations {
     return f instanceof List<?> l && !l.isEmpty();
   }
 
+  /**
+   * The command's object, which becomes the object written: a command is decoded afresh from its
+   * record each time it is processed, and nothing else holds it, so it is not copied.
+   */
   private GenericRecord objectOf(CommandView cmd, ResourceType type) {
     GenericRecord obj = cmd.object();
     if (obj == null || !obj.getSchema().getFullName().equals(type.avroFullName())) {
       return null;
     }
-    return AvroPaths.copy(obj);
+    return obj;
   }
 
   private static Outcome checkIdentity(GenericRecord obj, ObjectKey key) {
