@@ -3,6 +3,7 @@ package io.kafkube.store;
 import static io.kafkube.store.TestObjects.CONFIGMAPS;
 import static io.kafkube.store.TestObjects.PODS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkube.kafka.embedded.EmbeddedKafka;
 import io.kafkube.registry.client.CachedSchemaRegistryClient;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The store as a separate JVM on a real broker, killed with SIGKILL in the middle of 10,000
  * commands and restarted: every acknowledged write is present exactly once with the revision it was
  * acknowledged with, and history has no duplicates. Also: clients that read one replies partition each
- * get their own replies.
+ * get their own replies, and a command no store answers times out and is no longer waited for.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class StoreCrashRecoveryTest {
@@ -212,6 +213,19 @@ class StoreCrashRecoveryTest {
     } finally {
       store.destroy();
       store.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCommandNoStoreAnswersTimesOutAndIsNoLongerAwaited() throws Exception {
+    // no store runs outside the other tests
+    try (CommandClient client = new CommandClient(kafka.bootstrapServers(), topics, -1)) {
+      String id = client.newRequestId();
+      CompletableFuture<ReplyView> f = client.send(TestObjects.command(Op.CREATE, PODS, "default", "unanswered", id)
+          .replyPartition(client.replyPartition()).object(TestObjects.pod("default", "unanswered", "nginx")).build(),
+          Duration.ofMillis(500));
+      assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+      assertThat(client.inFlight()).isZero();
     }
   }
 

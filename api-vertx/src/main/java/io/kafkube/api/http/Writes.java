@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericRecord;
 
@@ -57,8 +56,7 @@ public final class Writes {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    CompletableFuture<ReplyView> f = client.send(built)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+    CompletableFuture<ReplyView> f = client.send(built, timeout)
         .exceptionallyCompose(e -> {
           Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
               ? e.getCause() : e;

@@ -118,6 +118,19 @@ public final class CommandClient implements AutoCloseable {
     return f;
   }
 
+  /**
+   * {@link #send}, failing with a {@link TimeoutException} when no answer comes within {@code timeout};
+   * the client then stops waiting for it (a late answer is ignored).
+   */
+  public CompletableFuture<ReplyView> send(GenericRecord command, Duration timeout) {
+    String requestId = command.get("requestId").toString();
+    return send(command).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+      if (e != null) {
+        pending.remove(requestId);
+      }
+    });
+  }
+
   /** {@link #send} and wait at most {@code timeout}. */
   public ReplyView call(GenericRecord command, Duration timeout) throws TimeoutException, InterruptedException {
     CompletableFuture<ReplyView> f = send(command);
