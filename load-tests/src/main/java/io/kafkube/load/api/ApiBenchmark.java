@@ -7,6 +7,7 @@ import io.kafkube.api.ops.RequestLog;
 import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.load.BrokerRequests;
 import io.kafkube.load.ClientRequests;
+import io.kafkube.load.GcPauses;
 import io.kafkube.load.NativeThreads;
 import io.kafkube.load.ProcessCpu;
 import io.kafkube.load.StreamLoops;
@@ -172,7 +173,11 @@ public final class ApiBenchmark {
     BrokerRequests requests = BrokerRequests.start();
     StreamLoops loops = StreamLoops.start();
     ClientRequests clients = ClientRequests.start();
-    AsyncCreates.Outcome measured = creates(api, "bench", o.clients(), o.pods(), "p");
+    AsyncCreates.Outcome measured;
+    try (GcPauses gc = GcPauses.start()) {
+      measured = creates(api, "bench", o.clients(), o.pods(), "p");
+      gc.print(out);
+    }
     Result create = measured.result();
     if (cpu != null) {
       cpu.add("benchmark clients (their own Vert.x event loop)", measured.clientCpuNanos());
