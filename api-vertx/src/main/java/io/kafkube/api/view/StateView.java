@@ -84,8 +84,6 @@ public final class StateView implements AutoCloseable {
   private volatile Throwable failure;
   /** Given each change followed (after it is applied, outside the lock): answers the API's own writes. */
   private volatile Consumer<GenericRecord> applied = change -> { };
-  /** The changes of the last poll, for {@link #applied}. */
-  private final List<GenericRecord> appliedChanges = new ArrayList<>();
   private long skipped;
   private volatile long lagRecords;
   /** When the view was last caught up with history (epoch ms). */
@@ -404,6 +402,7 @@ public final class StateView implements AutoCloseable {
       targets.add(new SyncTarget(e, batch));
     }
     ConsumerRecords<String, byte[]> records = pollQuietly();
+    List<GenericRecord> appliedChanges = new ArrayList<>(records.count());
     lock.writeLock().lock();
     try {
       for (ConsumerRecord<String, byte[]> r : records) {
@@ -424,7 +423,6 @@ public final class StateView implements AutoCloseable {
         LOG.warn("[api-view rev={}] a change observer failed", change.get("revision"), e);
       }
     }
-    appliedChanges.clear();
     updateLag();
     completeTargets();
   }

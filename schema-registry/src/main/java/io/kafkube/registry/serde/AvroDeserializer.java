@@ -33,7 +33,6 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
   private SpecificData specificData;
   private boolean specificByName;
   private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
-  private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
 
   /** For Kafka: configure with {@link AvroSerdeConfig} keys before use. */
   public AvroDeserializer() {}
@@ -97,7 +96,7 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
 
   /**
    * The schema a value in the wire format was written with, for readers that walk the encoded value
-   * themselves; the registry is asked once per schema id.
+   * themselves (the registry client keeps the schemas it has fetched).
    */
   public Schema writerSchema(byte[] bytes) {
     if (client == null) {
@@ -107,16 +106,11 @@ public final class AvroDeserializer<T extends GenericRecord> implements Deserial
   }
 
   private Schema writerSchema(int id) {
-    Schema writer = writers.get(id);
-    if (writer == null) {
-      try {
-        writer = client.getById(id);
-      } catch (SchemaRegistryException e) {
-        throw new SerializationException("Cannot fetch the writer schema with id " + id + ": " + e.getMessage(), e);
-      }
-      writers.putIfAbsent(id, writer);
+    try {
+      return client.getById(id);
+    } catch (SchemaRegistryException e) {
+      throw new SerializationException("Cannot fetch the writer schema with id " + id + ": " + e.getMessage(), e);
     }
-    return writer;
   }
 
   @SuppressWarnings("unchecked")

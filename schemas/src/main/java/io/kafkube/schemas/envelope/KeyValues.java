@@ -3,6 +3,7 @@ package io.kafkube.schemas.envelope;
 import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.resource.ObjectKey;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
@@ -41,7 +42,12 @@ public final class KeyValues {
   }
 
   public static boolean isKeyValue(GenericRecord r) {
-    return r != null && r.getSchema().getFullName().equals(KafkubeSchemas.keyValue().getFullName());
+    return r != null && isKeyValue(r.getSchema());
+  }
+
+  /** Whether {@code schema} is the KeyValue record's (by name: a writer's copy counts). */
+  public static boolean isKeyValue(Schema schema) {
+    return schema.getFullName().equals(KafkubeSchemas.keyValue().getFullName());
   }
 
   public static byte[] value(GenericRecord kv) {

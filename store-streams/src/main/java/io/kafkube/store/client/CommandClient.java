@@ -133,14 +133,13 @@ public final class CommandClient implements AutoCloseable {
 
   /** {@link #send} and wait at most {@code timeout}. */
   public ReplyView call(GenericRecord command, Duration timeout) throws TimeoutException, InterruptedException {
-    CompletableFuture<ReplyView> f = send(command);
     try {
-      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return send(command, timeout).get();
     } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException t) {
+        throw t;
+      }
       throw new IllegalStateException("command failed: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      pending.remove(command.get("requestId").toString());
-      throw e;
     }
   }
 

@@ -2,10 +2,10 @@ package io.kafkube.store.etcd;
 
 import io.kafkube.registry.serde.AvroDeserializer;
 import io.kafkube.registry.serde.WireFormat;
-import io.kafkube.schemas.avro.KafkubeSchemas;
+import io.kafkube.schemas.envelope.KeyValues;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -36,7 +36,8 @@ final class ChangeReader {
   }
 
   private final Deserializer<GenericRecord> changes;
-  private final Map<Schema, DatumReader<Object>> unionReaders = new IdentityHashMap<>();
+  /** Per writer schema id, the reader of its {@code after} union. */
+  private final Map<Integer, DatumReader<Object>> unionReaders = new HashMap<>();
 
   ChangeReader(Deserializer<GenericRecord> changes) {
     this.changes = changes;
@@ -59,7 +60,7 @@ final class ChangeReader {
         if (f.name().equals("revision")) {
           revision = in.readLong();
         } else if (f.name().equals("after")) {
-          return after(revision, f.schema(), value, in);
+          return after(revision, WireFormat.schemaId(value), f.schema(), value, in);
         } else {
           GenericDatumReader.skip(f.schema(), in);
         }
@@ -71,16 +72,16 @@ final class ChangeReader {
   }
 
   /** {@code in} is at the start of the {@code after} union of {@code value}. */
-  private Read after(long revision, Schema union, byte[] value, BinaryDecoder in) throws IOException {
+  private Read after(long revision, int schemaId, Schema union, byte[] value, BinaryDecoder in) throws IOException {
     // a decoder over an array reads from the array itself: what it has not read is the rest of the value
     int start = value.length - in.inputStream().available();
     Schema branch = union.getTypes().get(in.readIndex());
     if (branch.getType() == Schema.Type.NULL) {
       return new Read(revision, null, null);
     }
-    DatumReader<Object> reader = unionReaders.computeIfAbsent(union, u -> new GenericDatumReader<>(u, u));
+    DatumReader<Object> reader = unionReaders.computeIfAbsent(schemaId, id -> new GenericDatumReader<>(union, union));
     EncodedObject object = new EncodedObject(reader, Arrays.copyOfRange(value, start, value.length));
-    if (branch.getFullName().equals(KafkubeSchemas.keyValue().getFullName())) {
+    if (KeyValues.isKeyValue(branch)) {
       return new Read(revision, object.decode(), null);
     }
     return new Read(revision, null, object);
