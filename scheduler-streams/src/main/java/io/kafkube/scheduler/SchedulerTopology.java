@@ -85,8 +85,9 @@ public final class SchedulerTopology {
     EventSerde events = new EventSerde(sources);
 
     StreamsBuilder builder = new StreamsBuilder();
+    // The pods store holds each pod as state.pods wrote it: the scheduling task stores the bytes it was routed.
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PODS_STORE),
-        Serdes.String(), pods.valueSerde()));
+        Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODES_STORE),
         Serdes.String(), nodes.valueSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ASSUMED_STORE),
@@ -131,7 +132,7 @@ public final class SchedulerTopology {
           Namespaces namespaces = new Namespaces();
           Workloads workloads = new Workloads();
           return new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view, namespaces, workloads),
-              settings.percentageOfNodesToScore()), view, settings,
+              settings.percentageOfNodesToScore()), view, sources.get(Event.Kind.POD), settings,
               PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE, CLAIMS_STORE, VOLUMES_STORE)
               .withClusterObjects(namespaces, workloads, OBJECTS_STORE);
         }, Named.as("scheduler"), PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE,

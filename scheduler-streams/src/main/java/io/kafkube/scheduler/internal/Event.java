@@ -8,7 +8,8 @@ import org.apache.avro.generic.GenericRecord;
  * A change of an object the scheduler watches, on its way to the scheduling task: the object key of
  * the state topic it came from, and the object (null for a deletion). On the routing side the object is
  * still the state topic's value as written ({@code encoded}, null for a deletion) and is not decoded:
- * the internal topic carries those bytes, and only the scheduling task decodes them.
+ * the internal topic carries those bytes, and only the scheduling task decodes them. There an event read
+ * from the internal topic has both: the object, and the bytes it was decoded from.
  */
 public record Event(Kind kind, String key, GenericRecord object, byte[] encoded) {
   /** A decoded change (the scheduling task's side). */

@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Serializes {@link Event}s for the scheduler's internal repartition topic: one byte of kind, the
  * object key (length-prefixed UTF-8), then the object exactly as its state topic's value serde
  * writes it (Confluent wire format, under the state topic's subject), nothing for a deletion. An event
- * still {@linkplain Event#encoded encoded} (routed straight from its state topic) is copied, not re-encoded.
+ * still {@linkplain Event#encoded encoded} (routed straight from its state topic) is copied, not re-encoded;
+ * a deserialized event keeps those bytes beside the object decoded from them.
  */
 public final class EventSerde implements Serde<Event> {
   /** The value serde of a kind's state topic, and that topic's name (its subject). */
@@ -72,12 +73,13 @@ public final class EventSerde implements Serde<Event> {
       String key = new String(data, 5, keyLength, StandardCharsets.UTF_8);
       int at = 5 + keyLength;
       GenericRecord obj = null;
+      byte[] rest = null;
       if (at < data.length) {
-        byte[] rest = Arrays.copyOfRange(data, at, data.length);
+        rest = Arrays.copyOfRange(data, at, data.length);
         Source src = source(kind);
         obj = src.serde().deserializer().deserialize(src.topic(), rest);
       }
-      return new Event(kind, key, obj);
+      return new Event(kind, key, obj, obj == null ? null : rest);
     };
   }
 }

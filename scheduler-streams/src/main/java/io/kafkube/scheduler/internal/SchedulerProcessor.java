@@ -60,7 +60,9 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private final Map<String, Map<String, String>> volumesOf = new HashMap<>();
 
   private ProcessorContext<String, GenericRecord> context;
-  private KeyValueStore<String, GenericRecord> pods;
+  /** The pods as their state topic holds them (its value bytes): a pod is stored as it came, not re-encoded. */
+  private KeyValueStore<String, byte[]> pods;
+  private final EventSerde.Source podCodec;
   private KeyValueStore<String, GenericRecord> nodes;
   private KeyValueStore<String, String> assumedStore;
   private KeyValueStore<String, GenericRecord> priorityClassStore;
@@ -84,12 +86,17 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   /** Namespaces, Services, controllers and StorageClasses the plugins consult; null when not wired. */
   private ClusterObjects objects;
 
-  /** @param volumes the view of claims and volumes the algorithm's VolumeBinding filter reads; kept here */
-  public SchedulerProcessor(SchedulingAlgorithm algorithm, Volumes volumes, Settings settings, String podsStore,
+  /**
+   * @param volumes the view of claims and volumes the algorithm's VolumeBinding filter reads; kept here
+   * @param podCodec the pods' state topic value serde, which wrote the pod bytes the pods store holds
+   */
+  public SchedulerProcessor(SchedulingAlgorithm algorithm, Volumes volumes, EventSerde.Source podCodec,
+      Settings settings, String podsStore,
       String nodesStore, String assumedStore, String priorityClassesStore, String pdbsStore, String claimsStore,
       String volumesStore) {
     this.algorithm = algorithm;
     this.volumes = volumes;
+    this.podCodec = podCodec;
     this.claimsStoreName = claimsStore;
     this.volumesStoreName = volumesStore;
     this.preemption = new Preemption(algorithm);
@@ -165,8 +172,8 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       it.forEachRemaining(assumptions::add);
     }
     Map<String, GenericRecord> podsByKey = new HashMap<>();
-    try (KeyValueIterator<String, GenericRecord> it = pods.all()) {
-      it.forEachRemaining(kv -> podsByKey.put(kv.key, kv.value));
+    try (KeyValueIterator<String, byte[]> it = pods.all()) {
+      it.forEachRemaining(kv -> podsByKey.put(kv.key, decodePod(kv.value)));
     }
     for (KeyValue<String, String> kv : assumptions) {
       Assumption a = Assumption.decode(kv.value);
@@ -192,7 +199,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     }
     try {
       switch (e.kind()) {
-        case POD -> onPod(e.key(), e.object());
+        case POD -> onPod(e.key(), e.object(), e.encoded());
         case NODE -> onNode(e.key(), e.object());
         case PRIORITY_CLASS -> onPriorityClass(e.key(), e.object());
         case POD_DISRUPTION_BUDGET -> onBudget(e.key(), e.object());
@@ -213,7 +220,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
         ex);
   }
 
-  private void onPod(String key, GenericRecord pod) {
+  private void onPod(String key, GenericRecord pod, byte[] encoded) {
     if (pod == null) {
       pods.delete(key);
       nominator.remove(key);
@@ -227,7 +234,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       return;
     }
     PodInfo info = withPriority(PodInfo.of(key, pod));
-    pods.put(key, pod);
+    pods.put(key, encoded != null ? encoded : podCodec.serde().serializer().serialize(podCodec.topic(), pod));
     applyPod(key, info);
   }
 
@@ -526,9 +533,9 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       }
       forgetAssumption(key);
       cache.keepAsGhost(key); // the BIND may still be applied: its claim stays until the pod is seen
-      GenericRecord pod = pods.get(key);
+      byte[] pod = pods.get(key);
       if (pod != null) {
-        applyPod(key, withPriority(PodInfo.of(key, pod)));
+        applyPod(key, withPriority(PodInfo.of(key, decodePod(pod))));
       }
     }
   }
@@ -536,6 +543,10 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   @Override
   public void close() {
     LOG.info("[scheduler] task {} closed: {} queued, {} assumed", context.taskId(), queue.size(), assumed.size());
+  }
+
+  private GenericRecord decodePod(byte[] encoded) {
+    return podCodec.serde().deserializer().deserialize(podCodec.topic(), encoded);
   }
 
   private static String nodeName(String key) {

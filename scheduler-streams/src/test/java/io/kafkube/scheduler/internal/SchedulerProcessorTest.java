@@ -36,7 +36,13 @@ import org.junit.jupiter.api.Test;
 class SchedulerProcessorTest {
   // One registry per store: the mock context names every store's changelog "changelog".
   private final String scope = "processor-" + UUID.randomUUID();
-  private final KeyValueStore<String, GenericRecord> pods = store(SchedulerTopology.PODS_STORE, TestPods.PODS);
+  /** The pods' state topic serde: the pods store holds the bytes it writes. */
+  private final EventSerde.Source podCodec = new EventSerde.Source(AvroSerde.generic(
+      InMemorySchemaRegistryClient.forScope(scope + SchedulerTopology.PODS_STORE), KafkubeSchemas.kind(TestPods.PODS),
+      false), "t.state.pods");
+  private final KeyValueStore<String, byte[]> pods = Stores.keyValueStoreBuilder(
+      Stores.inMemoryKeyValueStore(SchedulerTopology.PODS_STORE), Serdes.String(), Serdes.ByteArray())
+      .withLoggingDisabled().build();
   private final KeyValueStore<String, GenericRecord> nodes = store(SchedulerTopology.NODES_STORE, TestNodes.NODES);
   private final KeyValueStore<String, String> assumed = Stores.keyValueStoreBuilder(
       Stores.inMemoryKeyValueStore(SchedulerTopology.ASSUMED_STORE), Serdes.String(), Serdes.String())
@@ -111,7 +117,7 @@ class SchedulerProcessorTest {
     io.kafkube.scheduler.framework.Namespaces namespaces = new io.kafkube.scheduler.framework.Namespaces();
     io.kafkube.scheduler.framework.Workloads workloads = new io.kafkube.scheduler.framework.Workloads();
     processor = new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view, namespaces, workloads)), view,
-        SchedulerConfig.defaults().processorSettings(), SchedulerTopology.PODS_STORE, SchedulerTopology.NODES_STORE,
+        podCodec, SchedulerConfig.defaults().processorSettings(), SchedulerTopology.PODS_STORE, SchedulerTopology.NODES_STORE,
         SchedulerTopology.ASSUMED_STORE, SchedulerTopology.PRIORITY_CLASSES_STORE, SchedulerTopology.PDBS_STORE,
         SchedulerTopology.CLAIMS_STORE, SchedulerTopology.VOLUMES_STORE)
         .withClusterObjects(namespaces, workloads, SchedulerTopology.OBJECTS_STORE);
@@ -178,6 +184,31 @@ class SchedulerProcessorTest {
       assertThat(p.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
       assertThat(p.getInterval()).isEqualTo(Duration.ofMillis(20));
     });
+  }
+
+  @Test
+  void aPodIsStoredAsItsStateTopicWroteItAndReadBackFromThoseBytesAfterARestart() {
+    start();
+    TestNodes.Builder n = node("n").cpu("2").memory("2Gi");
+    processor.process(new Record<>(SchedulerTopology.ROUTE_KEY, new Event(Event.Kind.NODE, n.key(), n.obj()), 0L));
+    TestPods.Builder a = pod("a").cpu("1");
+    byte[] written = podCodec.serde().serializer().serialize(podCodec.topic(), a.obj());
+    // routed through the internal topic: the task's event has the object and the bytes it was decoded from
+    EventSerde serde = new EventSerde(java.util.Map.of(Event.Kind.POD, podCodec));
+    Event routed = serde.deserializer().deserialize("events",
+        serde.serializer().serialize("events", Event.encoded(Event.Kind.POD, a.key(), written)));
+    assertThat(routed.object()).isNotNull();
+    assertThat(routed.encoded()).isEqualTo(written);
+    processor.process(new Record<>(SchedulerTopology.ROUTE_KEY, routed, 0L));
+    assertThat(pods.get(a.key())).isSameAs(routed.encoded());
+    TestPods.Builder b = pod("b").cpu("1");
+    podEvent(b.key(), b.obj()); // decoded only (no bytes): encoded with the state topic's serde
+    assertThat(podCodec.serde().deserializer().deserialize(podCodec.topic(), pods.get(b.key()))).isEqualTo(b.obj());
+
+    start(); // both pods back from the stored bytes, still to schedule
+    assertThat(processor.queued()).isEqualTo(2);
+    assertThat(punctuate(1_000)).extracting(CommandView::op, CommandView::key).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(Op.BIND, a.key()), org.assertj.core.groups.Tuple.tuple(Op.BIND, b.key()));
   }
 
   @Test
