@@ -73,6 +73,35 @@ public final class AvroPaths {
     return r != null && r.getSchema().getField(name) != null;
   }
 
+  /**
+   * A new record of {@code r}'s schema holding {@code r}'s field values themselves (no nested record,
+   * list or map is copied): for building a changed object that shares what it does not change.
+   */
+  public static GenericRecord shallowCopy(GenericRecord r) {
+    if (r == null) {
+      return null;
+    }
+    GenericData.Record out = new GenericData.Record(r.getSchema());
+    for (Schema.Field f : r.getSchema().getFields()) {
+      out.put(f.pos(), r.get(f.pos()));
+    }
+    return out;
+  }
+
+  /**
+   * Field {@code name} of {@code r} as a record of {@code r}'s own: a {@linkplain #shallowCopy shallow copy}
+   * of the one there, put in its place, or a new empty one.
+   */
+  public static GenericRecord ownRecord(GenericRecord r, String name) {
+    GenericRecord child = record(r, name);
+    if (child == null) {
+      return recordOrCreate(r, name);
+    }
+    GenericRecord own = shallowCopy(child);
+    r.put(name, own);
+    return own;
+  }
+
   /** A deep copy of a generic record (values of specific classes are copied as generic data). */
   public static GenericRecord copy(GenericRecord r) {
     return r == null ? null : GenericData.get().deepCopy(r.getSchema(), r);

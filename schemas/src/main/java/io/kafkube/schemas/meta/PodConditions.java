@@ -8,7 +8,8 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * Sets one condition in a pod's {@code status.conditions}, keeping the others, as kube-apiserver and
- * kube-scheduler do: {@code lastTransitionTime} moves only when the status changes.
+ * kube-scheduler do: {@code lastTransitionTime} moves only when the status changes. The conditions list
+ * and the condition set are new; the other condition records are kept as they are, and none is changed.
  */
 public final class PodConditions {
   private PodConditions() {}
@@ -24,6 +25,7 @@ public final class PodConditions {
       for (Object o : l) {
         GenericRecord c = (GenericRecord) o;
         if (type.equals(AvroPaths.string(c, "type"))) {
+          c = AvroPaths.shallowCopy(c);
           cond = c;
         }
         conditions.add(c);

@@ -295,10 +295,13 @@ public final class Mutations {
       return Outcome.failure(Statuses.conflict(type, key.name(),
           "pod " + key.name() + " is being deleted, cannot be assigned to a host"), cmd.key());
     }
-    GenericRecord next = AvroPaths.copy(cur);
-    AvroPaths.recordOrCreate(next, "spec").put("nodeName", cmd.nodeName());
+    // The bound pod shares with the current one all it does not change (current objects never change in
+    // place): its own top record, spec, status and metadata, a new conditions list, the rest as it was.
+    GenericRecord next = AvroPaths.shallowCopy(cur);
+    AvroPaths.ownRecord(next, "spec").put("nodeName", cmd.nodeName());
+    AvroPaths.ownRecord(next, "status");
     PodConditions.set(next, "PodScheduled", "True", null, null, now);
-    Meta.set(next, "resourceVersion", Long.toString(revision));
+    AvroPaths.ownRecord(next, "metadata").put("resourceVersion", Long.toString(revision));
     return Outcome.changed(201, cmd.key(), cur, next, Op.BIND, next);
   }
 

@@ -231,6 +231,38 @@ class MutationsTest {
   }
 
   @Test
+  void bindLeavesTheCurrentPodAsItWasAndSharesWhatItDoesNotChange() {
+    createPod("web");
+    // the scheduler found no node once: PodScheduled=False, beside a condition of another type
+    GenericRecord unschedulable = AvroPaths.copy(store.get(key(PODS, "default", "web")));
+    io.kafkube.schemas.meta.PodConditions.set(unschedulable, "Initialized", "True", null, null, 1_000L);
+    io.kafkube.schemas.meta.PodConditions.set(unschedulable, "PodScheduled", "False", "Unschedulable", "no", 2_000L);
+    assertThat(run(command(Op.UPDATE_STATUS, PODS, "default", "web", "s").object(unschedulable).build()).code())
+        .isEqualTo(200);
+    GenericRecord cur = store.get(key(PODS, "default", "web"));
+    GenericRecord snapshot = AvroPaths.copy(cur);
+
+    Outcome b = run(command(Op.BIND, PODS, "default", "web", "b").nodeName("node-1").build());
+
+    assertThat(b.code()).isEqualTo(201);
+    assertThat(b.before()).isSameAs(cur);
+    assertThat(cur).as("the current pod, written to history as the object before").isEqualTo(snapshot);
+    GenericRecord bound = b.after();
+    assertThat(AvroPaths.string(AvroPaths.record(bound, "spec"), "nodeName")).isEqualTo("node-1");
+    assertThat(Meta.resourceVersion(bound)).isNotEqualTo(Meta.resourceVersion(cur));
+    assertThat(Meta.name(bound)).isEqualTo("web");
+    List<?> conditions = (List<?>) AvroPaths.record(bound, "status").get("conditions");
+    assertThat(conditions).extracting(c -> ((GenericRecord) c).get("type").toString(),
+        c -> ((GenericRecord) c).get("status").toString())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Initialized", "True"),
+            org.assertj.core.groups.Tuple.tuple("PodScheduled", "True"));
+    // what the bind does not change is shared, not copied
+    assertThat(AvroPaths.record(bound, "spec").get("containers"))
+        .isSameAs(AvroPaths.record(cur, "spec").get("containers"));
+    assertThat(conditions.get(0)).isSameAs(((List<?>) AvroPaths.record(cur, "status").get("conditions")).get(0));
+  }
+
+  @Test
   void bindSetsTheNodeOnceAndBoundPodsTerminateGracefully() {
     createPod("web");
     Outcome b = run(command(Op.BIND, PODS, "default", "web", "b").nodeName("node-1").build());
