@@ -79,7 +79,7 @@ public final class EventSerde implements Serde<Event> {
         Source src = source(kind);
         obj = src.serde().deserializer().deserialize(src.topic(), rest);
       }
-      return new Event(kind, key, obj, obj == null ? null : rest);
+      return new Event(kind, key, obj, rest);
     };
   }
 }

@@ -54,6 +54,8 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private final String volumesStoreName;
   private final Preemption preemption;
   private final Volumes volumes;
+  /** The pods' state topic value serde: it wrote the bytes the pods store holds. */
+  private final EventSerde.Source podCodec;
   private KeyValueStore<String, GenericRecord> claimStore;
   private KeyValueStore<String, GenericRecord> volumeStore;
   /** Volumes chosen for the claims of pods whose BIND is in flight, by pod key. */
@@ -62,7 +64,6 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private ProcessorContext<String, GenericRecord> context;
   /** The pods as their state topic holds them (its value bytes): a pod is stored as it came, not re-encoded. */
   private KeyValueStore<String, byte[]> pods;
-  private final EventSerde.Source podCodec;
   private KeyValueStore<String, GenericRecord> nodes;
   private KeyValueStore<String, String> assumedStore;
   private KeyValueStore<String, GenericRecord> priorityClassStore;
