@@ -13,15 +13,18 @@ import io.kafkube.schemas.avro.KafkubeSchemas;
 import io.kafkube.schemas.envelope.CommandView;
 import io.kafkube.schemas.envelope.Op;
 import io.kafkube.schemas.envelope.ReplyView;
+import io.kafkube.schemas.meta.AvroPaths;
 import io.kafkube.schemas.meta.Meta;
 import io.kafkube.schemas.resource.ResourceRegistry;
 import io.kafkube.schemas.topic.KafkubeTopics;
 import io.kafkube.schemas.topic.TopicCatalog;
 import io.kafkube.store.internal.ObjectSize;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -210,6 +213,50 @@ class StoreTopologyTest {
     assertThat(fromUpdate.revision()).isEqualTo(Long.parseLong(Meta.resourceVersion(fromUpdate.object())));
     assertThat(ReplyView.fromChange(changes.get(1))).isNull();
     assertThat(ReplyView.fromChange(changes.get(2))).isNull();
+  }
+
+  /**
+   * The store writes each Change's "before" as the bytes the object was written as when it became current
+   * (kept beside it, not encoded again): each one is exactly the state topic's previous value of its key,
+   * through creates, updates, a status update, a binding, a re-create after a delete, and a dry run between.
+   */
+  @Test
+  void eachChangeCarriesAsItsBeforeTheObjectThePreviousWriteMadeCurrent() {
+    TopicCatalog topics = setUp(2);
+    TestInputTopic<String, GenericRecord> commands = driver.createInputTopic(topics.commands().name(),
+        Serdes.String().serializer(), topics.commands().valueSerde().serializer());
+    TestOutputTopic<String, GenericRecord> state = out(topics.state(PODS).name(), topics);
+    TestOutputTopic<String, GenericRecord> history = out(topics.history().name(), topics);
+    String key = TestObjects.key(PODS, "default", "web");
+    commands.pipeInput(key, command(Op.CREATE, PODS, "default", "web", "c1").object(pod("default", "web", "nginx"))
+        .build());
+    GenericRecord created = state.readValue();
+    GenericRecord labelled = GenericData.get().deepCopy(created.getSchema(), created);
+    TestObjects.setLabels(labelled, Map.of("tier", "web"));
+    commands.pipeInput(key, command(Op.UPDATE, PODS, "default", "web", "u1").object(labelled).build());
+    GenericRecord dry = GenericData.get().deepCopy(created.getSchema(), created);
+    TestObjects.setLabels(dry, Map.of("tier", "dry"));
+    commands.pipeInput(key, command(Op.UPDATE, PODS, "default", "web", "dry").object(dry).dryRun(true).build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b1").nodeName("node-1").build());
+    commands.pipeInput(key, command(Op.DELETE, PODS, "default", "web", "d1").gracePeriodSeconds(0L).build());
+    commands.pipeInput(key, command(Op.CREATE, PODS, "default", "web", "c2").object(pod("default", "web", "httpd"))
+        .build());
+    commands.pipeInput(key, command(Op.BIND, PODS, "default", "web", "b2").nodeName("node-2").build());
+
+    List<GenericRecord> states = new ArrayList<>(List.of(created));
+    states.addAll(state.readValuesToList());
+    List<GenericRecord> changes = history.readValuesToList();
+    assertThat(changes).extracting(c -> c.get("verb").toString())
+        .containsExactly("CREATE", "UPDATE", "BIND", "DELETE", "CREATE", "BIND");
+    assertThat(states).hasSize(changes.size());
+    GenericRecord previous = null;
+    for (int i = 0; i < changes.size(); i++) {
+      assertThat(changes.get(i).get("before")).as("before of change %d", i).isEqualTo(previous);
+      assertThat(changes.get(i).get("after")).as("after of change %d", i).isEqualTo(states.get(i));
+      previous = states.get(i);
+    }
+    assertThat(Meta.labels(states.get(2))).containsEntry("tier", "web"); // the bound pod, not the dry run's
+    assertThat(AvroPaths.string(AvroPaths.record(states.get(5), "spec"), "nodeName")).isEqualTo("node-2");
   }
 
   private TestOutputTopic<String, GenericRecord> out(String topic, TopicCatalog topics) {

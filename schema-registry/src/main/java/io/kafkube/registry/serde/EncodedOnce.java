@@ -2,6 +2,7 @@ package io.kafkube.registry.serde;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -44,6 +45,42 @@ public final class EncodedOnce implements AutoCloseable {
     EncodedOnce scope = CURRENT.get();
     if (scope != null && record != null) {
       scope.bytes.putIfAbsent(record, NOT_YET);
+    }
+  }
+
+  /**
+   * Marks {@code record} final in this thread's open scope with the bytes an earlier scope wrote for it
+   * ({@link #encodingOf}), so that its writes here copy them: a record that outlives its scope unchanged
+   * (the store's current object) is encoded once in all. Null {@code encoding}: as {@link #mark}.
+   */
+  public static void mark(Object record, Encoding encoding) {
+    EncodedOnce scope = CURRENT.get();
+    if (scope == null || record == null) {
+      return;
+    }
+    if (encoding == null) {
+      scope.bytes.putIfAbsent(record, NOT_YET);
+    } else if (scope.bytes.getOrDefault(record, NOT_YET) == NOT_YET) {
+      scope.bytes.put(record, encoding.bytes());
+      scope.schemas.put(record, encoding.schema());
+    }
+  }
+
+  /** The bytes of a marked record's first write in this thread's open scope, with its schema; null if none yet. */
+  public static Encoding encodingOf(Object record) {
+    EncodedOnce scope = CURRENT.get();
+    if (scope == null || record == null) {
+      return null;
+    }
+    byte[] b = scope.bytes.get(record);
+    return b == null || b == NOT_YET ? null : new Encoding(scope.schemas.get(record), b);
+  }
+
+  /** A record's Avro binary encoding (no header) and the schema it was written with. */
+  public record Encoding(Schema schema, byte[] bytes) {
+    public Encoding {
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(bytes, "bytes");
     }
   }
 

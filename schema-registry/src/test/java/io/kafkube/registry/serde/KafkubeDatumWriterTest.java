@@ -130,6 +130,44 @@ class KafkubeDatumWriterTest {
   }
 
   @Test
+  void anEncodingCarriedIntoALaterScopeIsCopiedThereForAnEqualSchemaOnly() throws IOException {
+    GenericRecord r = outer("r");
+    byte[] first = write(new GenericDatumWriter<>(OUTER), r);
+    EncodedOnce.Encoding carried;
+    try (EncodedOnce scope = EncodedOnce.open()) {
+      assertThat(EncodedOnce.encodingOf(r)).as("not marked").isNull();
+      EncodedOnce.mark(r);
+      assertThat(EncodedOnce.encodingOf(r)).as("marked, not written yet").isNull();
+      write(new KafkubeDatumWriter<>(OUTER), r);
+      carried = EncodedOnce.encodingOf(r);
+    }
+    assertThat(carried.bytes()).isEqualTo(first);
+    assertThat(carried.schema()).isSameAs(OUTER);
+    assertThat(EncodedOnce.encodingOf(r)).as("no scope open").isNull();
+
+    r.put("name", "changed"); // breaks the contract, to show which bytes are written
+    GenericRecord envelope = new GenericData.Record(ENVELOPE);
+    envelope.put("before", r);
+    try (EncodedOnce scope = EncodedOnce.open()) {
+      EncodedOnce.mark(r, carried);
+      assertThat(write(new KafkubeDatumWriter<>(new Schema.Parser().parse(OUTER.toString())), r)).isEqualTo(first);
+      // before: branch 1 (zig-zag 2) and the carried bytes; after: branch 0, null
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      expected.write(2);
+      expected.write(first);
+      expected.write(0);
+      assertThat(write(new KafkubeDatumWriter<>(ENVELOPE), envelope)).isEqualTo(expected.toByteArray());
+      Schema other = new Schema.Parser().parse(OUTER.toString().replace("\"flag\"", "\"other\""));
+      assertThat(write(new KafkubeDatumWriter<>(other), r)).isEqualTo(write(new GenericDatumWriter<>(other), r));
+    }
+    try (EncodedOnce scope = EncodedOnce.open()) {
+      EncodedOnce.mark(r, null); // no encoding known: marked, encoded at its first write
+      assertThat(write(new KafkubeDatumWriter<>(OUTER), r)).isEqualTo(write(new GenericDatumWriter<>(OUTER), r))
+          .isNotEqualTo(first);
+    }
+  }
+
+  @Test
   void scopesNest() throws IOException {
     GenericRecord r = outer("r");
     try (EncodedOnce outerScope = EncodedOnce.open()) {

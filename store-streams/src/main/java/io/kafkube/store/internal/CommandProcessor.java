@@ -96,7 +96,8 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
     }
     boolean write = out.write() && !cmd.dryRun();
     EncodedOnce.mark(out.after());
-    EncodedOnce.mark(out.before());
+    // the current object was written as these bytes when it became current: its history "before" copies them
+    EncodedOnce.mark(out.before(), objects.encodingOf(out.before()));
     EncodedOnce.mark(out.reply());
     if (write) {
       if (out.after() == null) {
@@ -105,6 +106,7 @@ public final class CommandProcessor implements Processor<String, GenericRecord, 
         objects.put(out.key(), out.after());
       }
       context.forward(record.withKey(out.key()).withValue(out.after()), STATE_SINK);
+      objects.encoded(out.key(), out.after(), EncodedOnce.encodingOf(out.after()));
       GenericRecord change = Envelopes.change(revision, out.verb(), out.key(), cmd.resource(), cmd.userRecord(),
           record.timestamp(), cmd.requestId(), out.before(), out.after());
       context.forward(record.withKey(out.key()).withValue(change), HISTORY_SINK);

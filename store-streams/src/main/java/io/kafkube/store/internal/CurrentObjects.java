@@ -1,8 +1,11 @@
 package io.kafkube.store.internal;
 
+import io.kafkube.registry.serde.EncodedOnce;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
@@ -15,22 +18,33 @@ import org.apache.avro.generic.GenericRecord;
  * place: a command's new object replaces the old one.
  */
 final class CurrentObjects implements StateRestore.Target {
-  private static final Comparator<String> UTF8_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
+  /**
+   * UTF-8 byte order, which is code point order. UTF-16 units sort the same way except that surrogates
+   * (U+D800–DFFF, the halves of code points over U+FFFF) sort before U+E000–FFFF instead of after them:
+   * the first unit that differs decides, with that one case moved into place.
+   */
+  static final Comparator<String> UTF8_ORDER = (a, b) -> {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(i);
       if (ca != cb) {
-        return Integer.compare(ca, cb);
+        return Integer.compare(codePointRank(ca), codePointRank(cb));
       }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
     }
-    return Integer.compare(a.length() - i, b.length() - j);
+    return Integer.compare(a.length(), b.length());
   };
 
+  private static int codePointRank(char c) {
+    if (c < Character.MIN_SURROGATE) {
+      return c;
+    }
+    return Character.isSurrogate(c) ? c + 0x2000 : c - 0x800;
+  }
+
   private final TreeMap<String, GenericRecord> objects = new TreeMap<>(UTF8_ORDER);
+  /** The bytes a current object was written as (by identity), for its next write as a "before". */
+  private final Map<GenericRecord, EncodedOnce.Encoding> encodings = new IdentityHashMap<>();
 
   GenericRecord get(String key) {
     return objects.get(key);
@@ -38,16 +52,35 @@ final class CurrentObjects implements StateRestore.Target {
 
   @Override
   public void put(String key, GenericRecord value) {
-    objects.put(key, value);
+    GenericRecord old = objects.put(key, value);
+    if (old != null && old != value) {
+      encodings.remove(old);
+    }
   }
 
   @Override
   public void remove(String key) {
-    objects.remove(key);
+    GenericRecord old = objects.remove(key);
+    if (old != null) {
+      encodings.remove(old);
+    }
+  }
+
+  /** Keeps the bytes {@code value}, a current object, was written as; nothing when it is not current or none. */
+  void encoded(String key, GenericRecord value, EncodedOnce.Encoding encoding) {
+    if (encoding != null && value != null && objects.get(key) == value) {
+      encodings.put(value, encoding);
+    }
+  }
+
+  /** The bytes a current object was written as, when this task wrote it; null otherwise. */
+  EncodedOnce.Encoding encodingOf(GenericRecord value) {
+    return value == null ? null : encodings.get(value);
   }
 
   void clear() {
     objects.clear();
+    encodings.clear();
   }
 
   int size() {
