@@ -44,7 +44,7 @@ import org.apache.commons.io.file.PathUtils;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 100000]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {
@@ -55,7 +55,7 @@ public final class ApiBenchmark {
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
       int warmup) {
     public static Options defaults() {
-      return new Options(64, 10_000, 20, 100, 200, 6, 100, 100_000);
+      return new Options(64, 10_000, 20, 100, 200, 6, 100, 250_000);
     }
   }
 
@@ -136,10 +136,12 @@ public final class ApiBenchmark {
     List<Result> results = new ArrayList<>();
 
     // warm-up: JIT, connections, schema ids; not measured. The JIT compiles the write path over the first
-    // tens of thousands of writes: rounds of creates until the compiler threads' share of a round's CPU falls
-    // under 5%, at most --warmup creates. Each round's pods are then deleted at once (grace 0: no agent would end them).
+    // hundred thousand writes or so, and one quiet round is often followed by a burst of recompilation: rounds
+    // of creates until the compiler threads' share of the CPU stays under 5% for two rounds in a row, at most
+    // --warmup creates. Each round's pods are then deleted at once (grace 0: no agent would end them).
     createNamespace(http, "warmup");
     int round = 0;
+    int quietRounds = 0;
     for (int done = 0; done < o.warmup(); round++) {
       int n = Math.min(WARMUP_ROUND, o.warmup() - done);
       Map<String, Long> jit0 = NativeThreads.snapshot();
@@ -162,7 +164,8 @@ public final class ApiBenchmark {
         throw new IllegalStateException("deletecollection of the warm-up pods: " + gone.statusCode());
       }
       done += n;
-      if (jitShare < 0.05) {
+      quietRounds = jitShare < 0.05 ? quietRounds + 1 : 0;
+      if (quietRounds == 2) {
         break;
       }
     }
