@@ -1,6 +1,7 @@
 package io.kafkube.scheduler.framework;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -10,6 +11,8 @@ import java.util.function.Supplier;
  */
 public final class CycleState {
   private final Map<Key<?>, Object> data = new HashMap<>();
+  /** The filters that run in this cycle: the profile's less those whose PreFilter said Skip; null: all. */
+  private List<FilterPlugin> filters;
 
   /** A typed slot; plugins keep their key in a constant. */
   public static final class Key<T> {
@@ -37,7 +40,23 @@ public final class CycleState {
   public CycleState copy() {
     CycleState c = new CycleState();
     data.forEach((k, v) -> c.data.put(k, v instanceof Data d ? d.copy() : v));
+    c.filters = filters;
     return c;
+  }
+
+  /** Leaves out of this cycle's filters those whose PreFilter said Skip (the others keep their order). */
+  void runOnly(List<FilterPlugin> active) {
+    filters = List.copyOf(active);
+  }
+
+  /** Runs every filter of the profile again (a what-if with pods added that a skipped filter may care about). */
+  void runAll() {
+    filters = null;
+  }
+
+  /** The filters this cycle runs, of the profile's {@code all}. */
+  List<FilterPlugin> filters(List<FilterPlugin> all) {
+    return filters == null ? all : filters;
   }
 
   /** The value in a slot, or null. */

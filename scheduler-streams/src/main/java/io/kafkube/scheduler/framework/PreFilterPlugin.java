@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Work a filter does once per cycle over the whole cluster before nodes are filtered one by one
  * (kube-scheduler's PreFilter), e.g. counting matching pods per topology domain. A non-success status
- * rules out every node with its reasons.
+ * rules out every node with its reasons; {@link Status#SKIP} says the plugin's Filter would pass every
+ * node for this pod, so it does not run in this cycle (what it computed stays in the state, for
+ * {@link #addPod}).
  */
 public interface PreFilterPlugin {
   Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes);

@@ -88,20 +88,16 @@ public final class SchedulingAlgorithm {
     CycleState state = new CycleState();
     int n = nodes.size();
     Map<String, Integer> reasons = new HashMap<>();
-    for (FilterPlugin f : profile.filters()) {
-      if (f instanceof PreFilterPlugin pre) {
-        Status s = pre.preFilter(state, pod, nodes);
-        if (!s.isSuccess()) {
-          Map<String, Status> failures = new LinkedHashMap<>();
-          for (NodeInfo node : nodes) {
-            failures.put(node.name(), s);
-          }
-          for (String r : s.reasons()) {
-            reasons.merge(r, n, Integer::sum);
-          }
-          return new ScheduleResult(null, n, reasons, failures, String.join(", ", s.reasons()));
-        }
+    Status s = preFilter(state, pod, nodes);
+    if (s != null) {
+      Map<String, Status> failures = new LinkedHashMap<>();
+      for (NodeInfo node : nodes) {
+        failures.put(node.name(), s);
       }
+      for (String r : s.reasons()) {
+        reasons.merge(r, n, Integer::sum);
+      }
+      return new ScheduleResult(null, n, reasons, failures, String.join(", ", s.reasons()));
     }
     int wanted = numFeasibleNodesToFind(percentageOfNodesToScore, n);
     List<NodeInfo> feasible = new ArrayList<>(Math.min(wanted, n));
@@ -151,6 +147,8 @@ public final class SchedulingAlgorithm {
         if (with == null) {
           with = node.copy();
           withState = state.copy();
+          // a filter skipped for the pod alone may care about the pods added (an anti-affinity of theirs)
+          withState.runAll();
         }
         with.addPod(p);
         for (FilterPlugin f : profile.filters()) {
@@ -169,9 +167,9 @@ public final class SchedulingAlgorithm {
     return filter(state, pod, node);
   }
 
-  /** Runs the filters of the profile on one node; null when it passes them all. */
+  /** Runs the filters of the profile on one node (but those the cycle skips); null when it passes them all. */
   public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-    for (FilterPlugin f : profile.filters()) {
+    for (FilterPlugin f : state.filters(profile.filters())) {
       Status s = f.filter(state, pod, node);
       if (!s.isSuccess()) {
         return s;
@@ -180,15 +178,33 @@ public final class SchedulingAlgorithm {
     return null;
   }
 
-  /** Runs the pre-filters; the first failing status, or null. */
+  /**
+   * Runs the pre-filters; the first failing status, or null. Filters whose PreFilter says Skip are left
+   * out of the cycle's {@link #filter}s.
+   */
   public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
-    for (FilterPlugin f : profile.filters()) {
+    List<FilterPlugin> active = null;
+    List<FilterPlugin> all = profile.filters();
+    for (int i = 0; i < all.size(); i++) {
+      FilterPlugin f = all.get(i);
       if (f instanceof PreFilterPlugin pre) {
         Status s = pre.preFilter(state, pod, nodes);
+        if (s.isSkip()) {
+          if (active == null) {
+            active = new ArrayList<>(all.subList(0, i));
+          }
+          continue;
+        }
         if (!s.isSuccess()) {
           return s;
         }
       }
+      if (active != null) {
+        active.add(f);
+      }
+    }
+    if (active != null) {
+      state.runOnly(active);
     }
     return null;
   }
@@ -196,8 +212,8 @@ public final class SchedulingAlgorithm {
   private long[] score(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> all) {
     long[] total = new long[feasible.size()];
     for (Profile.WeightedScore ws : profile.scores()) {
-      if (ws.plugin() instanceof PreScorePlugin pre) {
-        pre.preScore(state, pod, feasible, all);
+      if (ws.plugin() instanceof PreScorePlugin pre && pre.preScore(state, pod, feasible, all).isSkip()) {
+        continue; // the same score for every node: adds nothing to the comparison
       }
       long[] s = new long[feasible.size()];
       for (int i = 0; i < s.length; i++) {

@@ -13,10 +13,16 @@ public record Status(Code code, List<String> reasons) {
     /** The node may fit later, e.g. when pods leave it (preemption could help). */
     UNSCHEDULABLE,
     /** Nothing on the node will change this, e.g. a node selector mismatch. */
-    UNSCHEDULABLE_AND_UNRESOLVABLE
+    UNSCHEDULABLE_AND_UNRESOLVABLE,
+    /**
+     * From a PreFilter or PreScore: the plugin has nothing to check or score for this pod (e.g. it has no
+     * topology spread constraints), so its Filter or Score does not run in this cycle (kube's Skip).
+     */
+    SKIP
   }
 
   public static final Status SUCCESS = new Status(Code.SUCCESS, List.of());
+  public static final Status SKIP = new Status(Code.SKIP, List.of());
 
   public Status {
     reasons = List.copyOf(reasons);
@@ -32,5 +38,9 @@ public record Status(Code code, List<String> reasons) {
 
   public boolean isSuccess() {
     return code == Code.SUCCESS;
+  }
+
+  public boolean isSkip() {
+    return code == Code.SKIP;
   }
 }

@@ -83,8 +83,10 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
 
   @Override
   public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes) {
-    state.computeIfAbsent(FILTER, () -> compute(pod, allNodes));
-    return Status.SUCCESS;
+    FilterState s = state.computeIfAbsent(FILTER, () -> compute(pod, allNodes));
+    // no required term of its own and no pod's anti-affinity against it: every node passes
+    return pod.podAffinity().required().isEmpty() && pod.podAffinity().requiredAnti().isEmpty()
+        && s.existingAntiAffinity.isEmpty() ? Status.SKIP : Status.SUCCESS;
   }
 
   private FilterState compute(PodInfo pod, List<NodeInfo> allNodes) {
@@ -193,7 +195,7 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
   }
 
   @Override
-  public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
+  public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
     boolean hasPreferred = !pod.podAffinity().preferred().isEmpty() || !pod.podAffinity().preferredAnti().isEmpty();
     Map<String, Map<String, Long>> scores = new HashMap<>();
     for (NodeInfo node : allNodes) {
@@ -218,7 +220,8 @@ public final class InterPodAffinity implements FilterPlugin, PreFilterPlugin, Sc
         weighted(scores, existing.podAffinity().preferredAnti(), pod, node, -1);
       }
     }
-    state.computeIfAbsent(SCORE, () -> scores);
+    Map<String, Map<String, Long>> kept = state.computeIfAbsent(SCORE, () -> scores);
+    return kept.isEmpty() ? Status.SKIP : Status.SUCCESS; // no term matched: 0 for every node
   }
 
   private void weighted(Map<String, Map<String, Long>> scores, List<PodAffinityTerm.Weighted> terms, PodInfo target,

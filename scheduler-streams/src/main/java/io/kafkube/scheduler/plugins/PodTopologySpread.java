@@ -184,8 +184,8 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
 
   @Override
   public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes) {
-    state.computeIfAbsent(FILTER, () -> computeFilter(pod, allNodes));
-    return Status.SUCCESS;
+    FilterState s = state.computeIfAbsent(FILTER, () -> computeFilter(pod, allNodes));
+    return s.constraints.isEmpty() ? Status.SKIP : Status.SUCCESS; // no hard constraint: every node passes
   }
 
   private static FilterState computeFilter(PodInfo pod, List<NodeInfo> allNodes) {
@@ -261,12 +261,12 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
   }
 
   @Override
-  public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
+  public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
     boolean own = !pod.spreadConstraints().isEmpty();
     ScoreState s = new ScoreState(own ? constraints(pod, false) : defaultConstraints(pod), own);
     state.computeIfAbsent(SCORE, () -> s);
     if (s.constraints.isEmpty()) {
-      return;
+      return Status.SKIP; // no soft constraint: 0 for every node
     }
     int eligible = 0;
     int[] domains = new int[s.constraints.size()];
@@ -306,6 +306,7 @@ public final class PodTopologySpread implements FilterPlugin, PreFilterPlugin, S
         }
       }
     }
+    return Status.SUCCESS;
   }
 
   /** The raw score; -1 marks a node left out of scoring (normalized to 0). */

@@ -69,6 +69,77 @@ class SchedulingAlgorithmTest {
         + "3 No preemption victims found for incoming pod."); // sorted as strings, as Go's sort.Strings
   }
 
+  /** A filter and score whose PreFilter and PreScore say Skip when told to, and that count their calls. */
+  private static final class Skippable implements FilterPlugin, PreFilterPlugin, ScorePlugin, PreScorePlugin {
+    final boolean skip;
+    final String refuse;
+    int filtered;
+    int scored;
+
+    Skippable(boolean skip, String refuse) {
+      this.skip = skip;
+      this.refuse = refuse;
+    }
+
+    @Override
+    public String name() {
+      return "Skippable";
+    }
+
+    @Override
+    public Status preFilter(CycleState state, PodInfo pod, List<NodeInfo> allNodes) {
+      return skip ? Status.SKIP : Status.SUCCESS;
+    }
+
+    @Override
+    public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+      filtered++;
+      return node.name().equals(refuse) ? Status.unschedulable("refused by Skippable") : Status.SUCCESS;
+    }
+
+    @Override
+    public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> allNodes) {
+      return skip ? Status.SKIP : Status.SUCCESS;
+    }
+
+    @Override
+    public long score(CycleState state, PodInfo pod, NodeInfo node) {
+      scored++;
+      return node.name().equals("b") ? 100 : 0;
+    }
+  }
+
+  @Test
+  void aPluginWhosePreFilterAndPreScoreSaySkipIsNeitherFilteredNorScoredInThatCycle() {
+    List<NodeInfo> nodes = List.of(node("a").cpu("4").info(), node("b").cpu("4").info(), node("c").cpu("4").info());
+    Skippable skipped = new Skippable(true, "b");
+    SchedulingAlgorithm withSkip = new SchedulingAlgorithm(new Profile(List.of(skipped),
+        List.of(new Profile.WeightedScore(skipped, 1))));
+    // its filter would refuse b and its score prefer b: neither runs, so a (the first) is chosen
+    assertThat(withSkip.schedule(pod("p").info(), nodes).node()).isEqualTo("a");
+    assertThat(skipped.filtered).isZero();
+    assertThat(skipped.scored).isZero();
+
+    Skippable running = new Skippable(false, "a");
+    SchedulingAlgorithm without = new SchedulingAlgorithm(new Profile(List.of(running),
+        List.of(new Profile.WeightedScore(running, 1))));
+    assertThat(without.schedule(pod("p").info(), nodes).node()).isEqualTo("b");
+    assertThat(running.filtered).isEqualTo(3);
+    assertThat(running.scored).isEqualTo(2);
+  }
+
+  @Test
+  void aSkippedFilterRunsWhereNominatedPodsAreAddedForAWhatIf() {
+    List<NodeInfo> nodes = List.of(node("a").cpu("4").info(), node("b").cpu("4").info());
+    Skippable skipped = new Skippable(true, "a");
+    SchedulingAlgorithm algo = new SchedulingAlgorithm(new Profile(List.of(skipped), List.of()));
+    PodInfo nominated = pod("waiting").priority(1000).info();
+    // a holds a pod nominated to it: the what-if with it runs every filter (an added pod may matter to one)
+    ScheduleResult r = algo.schedule(pod("p").info(), nodes, node -> node.equals("a") ? List.of(nominated) : List.of());
+    assertThat(r.node()).isEqualTo("b");
+    assertThat(skipped.filtered).isEqualTo(1);
+  }
+
   @Test
   void noNodesAtAll() {
     ScheduleResult r = algorithm.schedule(pod("p").info(), List.of());

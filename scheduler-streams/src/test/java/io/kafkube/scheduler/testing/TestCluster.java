@@ -9,6 +9,7 @@ import io.kafkube.scheduler.framework.PreScorePlugin;
 import io.kafkube.scheduler.framework.ScorePlugin;
 import io.kafkube.scheduler.framework.Status;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,11 @@ public final class TestCluster {
     Status pre = plugin.preFilter(state, pod, nodes);
     Map<String, String> out = new LinkedHashMap<>();
     for (NodeInfo n : nodes) {
-      Status s = pre.isSuccess() ? plugin.filter(state, pod, n) : pre;
+      // a Skip: the plugin passes every node (its filter, run anyway, must agree)
+      Status s = pre.isSuccess() || pre.isSkip() ? plugin.filter(state, pod, n) : pre;
+      if (pre.isSkip() && !s.isSuccess()) {
+        throw new AssertionError(plugin.name() + " skipped its filter for " + pod.key() + " but fails " + n.name());
+      }
       out.put(n.name(), s.isSuccess() ? "" : String.join(", ", s.reasons()));
     }
     return out;
@@ -60,12 +65,17 @@ public final class TestCluster {
   /** Pre-score, score and normalize with every node feasible: node name → normalized score. */
   public <P extends ScorePlugin & PreScorePlugin> Map<String, Long> score(P plugin, PodInfo pod) {
     CycleState state = new CycleState();
-    plugin.preScore(state, pod, nodes, nodes);
+    Status pre = plugin.preScore(state, pod, nodes, nodes);
     long[] s = new long[nodes.size()];
     for (int i = 0; i < s.length; i++) {
       s[i] = plugin.score(state, pod, nodes.get(i));
     }
     plugin.normalize(state, pod, s);
+    // a Skip: the plugin would give every node the same score (scored anyway here, it must)
+    if (pre.isSkip() && Arrays.stream(s).distinct().count() > 1) {
+      throw new AssertionError(plugin.name() + " skipped its score for " + pod.key() + " but scores "
+          + Arrays.toString(s));
+    }
     Map<String, Long> out = new LinkedHashMap<>();
     for (int i = 0; i < s.length; i++) {
       out.put(nodes.get(i).name(), s[i]);
