@@ -53,9 +53,29 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * What to start, and where. Port 0 means any free port. {@code auditPolicy}: the API server's
    * {@code audit.k8s.io/v1 Policy} file, or null (every request audited at level Metadata).
+   * {@code storeThreads}: the store's stream threads, 0 for its default.
    */
   public record Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
-      int registryPort, int apiPort, int etcdPort, int ingressPort, Path auditPolicy) {
+      int registryPort, int apiPort, int etcdPort, int ingressPort, Path auditPolicy, int storeThreads) {
+    public Settings {
+      if (storeThreads < 0) {
+        throw new IllegalArgumentException("storeThreads must not be negative");
+      }
+    }
+
+    /** With the store's default number of stream threads. */
+    public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
+        int registryPort, int apiPort, int etcdPort, int ingressPort, Path auditPolicy) {
+      this(dataDir, prefix, partitions, kafkaPort, controllerPort, registryPort, apiPort, etcdPort, ingressPort,
+          auditPolicy, 0);
+    }
+
+    /** These settings with {@code n} store stream threads (0: the store's default). */
+    public Settings withStoreThreads(int n) {
+      return new Settings(dataDir, prefix, partitions, kafkaPort, controllerPort, registryPort, apiPort, etcdPort,
+          ingressPort, auditPolicy, n);
+    }
+
     /** Without an audit policy file. */
     public Settings(Path dataDir, String prefix, int partitions, int kafkaPort, int controllerPort,
         int registryPort, int apiPort, int etcdPort, int ingressPort) {
@@ -139,6 +159,9 @@ public final class LocalCluster implements AutoCloseable {
 
     StoreConfig storeConfig = StoreConfig.defaults().withBootstrapServers(bootstrap).withRegistryUrl(registryUrl)
         .withPrefix(settings.prefix()).withPartitions(partitions).withStateDir(dataDir.resolve("store"));
+    if (settings.storeThreads() > 0) {
+      storeConfig = storeConfig.withThreads(settings.storeThreads());
+    }
     StoreService store = StoreService.start(storeConfig, topics, AvroSerializer.generic(registryClient, false),
         new SharedObjectRules(), START_TIMEOUT);
     running.push(store);

@@ -45,6 +45,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
   int partitions;
 
+  @Option(names = "--store-threads", defaultValue = "" + StoreConfig.DEFAULT_THREADS, paramLabel = "N",
+      description = "the store's stream threads, each committing its share of the P partitions (default: ${DEFAULT-VALUE})")
+  int storeThreads;
+
   @Option(names = "--prefix", defaultValue = KafkubeTopics.DEFAULT_PREFIX, description = "topic prefix (default: ${DEFAULT-VALUE})")
   String prefix;
 
@@ -71,6 +75,11 @@ public final class UpCommand implements Callable<Integer> {
     LocalCluster.Settings s = new LocalCluster.Settings(dataDir, prefix, partitions,
         auto ? 0 : kafkaPort, auto ? 0 : controllerPort, auto ? 0 : registryPort, auto ? 0 : apiPort,
         auto ? 0 : etcdPort, auto ? 0 : ingressPort, auditPolicy);
+    if (storeThreads < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--store-threads must be at least 1, not " + storeThreads);
+    }
+    s = s.withStoreThreads(storeThreads);
     if (auditPolicy != null) {
       try {
         AuditPolicy.load(auditPolicy); // checked before anything starts: a bad policy names its field

@@ -12,6 +12,7 @@ import io.kafkube.load.NativeThreads;
 import io.kafkube.load.ProcessCpu;
 import io.kafkube.load.StreamLoops;
 import io.kafkube.load.ThreadCpu;
+import io.kafkube.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -44,7 +45,7 @@ import org.apache.commons.io.file.PathUtils;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000] [--store-threads 2]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {
@@ -53,9 +54,9 @@ public final class ApiBenchmark {
 
   /** What to run. */
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
-      int warmup) {
+      int warmup, int storeThreads) {
     public static Options defaults() {
-      return new Options(64, 10_000, 20, 100, 200, 6, 100, 250_000);
+      return new Options(64, 10_000, 20, 100, 200, 6, 100, 250_000, StoreConfig.DEFAULT_THREADS);
     }
   }
 
@@ -80,6 +81,7 @@ public final class ApiBenchmark {
     int partitions = d.partitions();
     int nodes = d.nodes();
     int warmup = d.warmup();
+    int storeThreads = d.storeThreads();
     for (int i = 0; i + 1 < args.length; i += 2) {
       int v = Integer.parseInt(args[i + 1]);
       switch (args[i]) {
@@ -91,18 +93,20 @@ public final class ApiBenchmark {
         case "--partitions" -> partitions = v;
         case "--nodes" -> nodes = v;
         case "--warmup" -> warmup = v;
+        case "--store-threads" -> storeThreads = v;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    Options o = new Options(clients, pods, lists, watchers, watchWrites, partitions, nodes, warmup);
+    Options o = new Options(clients, pods, lists, watchers, watchWrites, partitions, nodes, warmup, storeThreads);
     Path dir = Files.createTempDirectory("kafkube-api-bench");
     PrintStream out = System.out;
     // No node agent: the benchmark's pods go to Node objects it registers, never to processes of this machine.
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", o.partitions(), 0, 0, 0,
-        0), 0)) {
+        0).withStoreThreads(o.storeThreads()), 0)) {
       out.printf(Locale.ROOT, "API benchmark: one kafkube up in this JVM (broker, registry, store, scheduler, API), "
-              + "%d partitions, HTTPS + bearer token, HTTP/1.1 keep-alive, %d cores, max heap %d MiB%n",
-          o.partitions(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+              + "%d partitions, %d store threads, HTTPS + bearer token, HTTP/1.1 keep-alive, %d cores, max heap %d MiB%n",
+          o.partitions(), o.storeThreads(), Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20);
       out.printf("%d Ready nodes registered (Node objects, no agents); the scheduler binds every pod; the request log "
           + "is at WARN (audit events are written)%n", o.nodes());
       List<Result> results = run(cluster.api(), o, out);
