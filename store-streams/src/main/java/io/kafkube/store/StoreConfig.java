@@ -43,9 +43,10 @@ public record StoreConfig(
    * writes, and one thread at 10 ms waited too long per write. One thread at 5 ms commits 55-65 times a second
    * under the API benchmark, carrying all six tasks' writes: 0.5-0.7 broker requests per create instead of 0.8.
    * Two threads at 5 ms (one commits while the other works) kept the 2-core machine busier (1.86-1.92 cores
-   * instead of 1.68-1.75) but took 0.9-1.2 broker requests per create and more CPU; in three pairs of API
-   * benchmark runs one after the other, two threads won one (1,993 against 1,914 creates/s) and lost two
-   * (1,469 against 1,612, 1,318 against 1,593), so {@link #DEFAULT_THREADS} stays 1 on two cores.
+   * instead of 1.68-1.75) but took 0.9-1.4 broker requests per create and more CPU; in four pairs of API
+   * benchmark runs one after the other, two threads won one (1,993 against 1,914 creates/s) and lost three
+   * (1,469 against 1,612, 1,318 against 1,593, and at 2 partitions 826 against 1,185), so
+   * {@link #DEFAULT_THREADS} stays 1 on two cores.
    */
   public static StoreConfig defaults() {
     return new StoreConfig("127.0.0.1:9092", "http://127.0.0.1:8081", "kafkube", DEFAULT_PARTITIONS, (short) 1,

@@ -45,7 +45,7 @@ import org.apache.commons.io.file.PathUtils;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000] [--store-threads 2]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000] [--store-threads 1]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {

@@ -3,6 +3,7 @@ package io.kafkube.load.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kafkube.cli.up.LocalCluster;
+import io.kafkube.store.StoreConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ class ApiBenchmarkTest {
   void createsListsAndWatchesWithoutErrors() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", 2, 0, 0, 0, 0), 0)) {
       List<ApiBenchmark.Result> results = ApiBenchmark.run(cluster.api(),
-          new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20, 2), new PrintStream(PrintStream.nullOutputStream()));
+          new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20, StoreConfig.DEFAULT_THREADS), new PrintStream(PrintStream.nullOutputStream()));
       assertThat(results).hasSize(6);
       assertThat(results).allSatisfy(r -> assertThat(r.errors()).as(r.name()).isZero());
       assertThat(results.get(0).ops()).isEqualTo(150);
