@@ -29,43 +29,42 @@ public final class AvroPaths {
 
   /** The record stored in field {@code name}, or null when absent or not a field. */
   public static GenericRecord record(GenericRecord r, String name) {
-    if (r == null || r.getSchema().getField(name) == null) {
-      return null;
-    }
-    Object v = r.get(name);
-    return v instanceof GenericRecord g ? g : null;
+    return value(r, name) instanceof GenericRecord g ? g : null;
+  }
+
+  /**
+   * Field {@code name}'s value, or null when {@code r} is null or its schema has no such field. One lookup of
+   * the field by name, then the value by position: {@code GenericData.Record.get(String)} would look the field
+   * up again, and lookups of fields by name were about a twentieth of the API benchmark's CPU samples.
+   */
+  public static Object value(GenericRecord r, String name) {
+    Schema.Field f = r == null ? null : r.getSchema().getField(name);
+    return f == null ? null : r.get(f.pos());
   }
 
   /** The record in field {@code name}, created empty when absent. */
   public static GenericRecord recordOrCreate(GenericRecord r, String name) {
-    GenericRecord child = record(r, name);
-    if (child == null) {
-      Schema.Field f = r.getSchema().getField(name);
-      if (f == null) {
-        throw new IllegalArgumentException(r.getSchema().getFullName() + " has no field " + name);
-      }
-      child = new GenericData.Record(nonNull(f.schema()));
-      r.put(name, child);
+    Schema.Field f = r.getSchema().getField(name);
+    if (f == null) {
+      throw new IllegalArgumentException(r.getSchema().getFullName() + " has no field " + name);
     }
+    if (r.get(f.pos()) instanceof GenericRecord child) {
+      return child;
+    }
+    GenericRecord child = new GenericData.Record(nonNull(f.schema()));
+    r.put(f.pos(), child);
     return child;
   }
 
   /** A string field's value (any CharSequence), or null. */
   public static String string(GenericRecord r, String name) {
-    if (r == null || r.getSchema().getField(name) == null) {
-      return null;
-    }
-    Object v = r.get(name);
+    Object v = value(r, name);
     return v == null ? null : v.toString();
   }
 
   /** Field {@code name} of {@code r} as a Long, or null. */
   public static Long longValue(GenericRecord r, String name) {
-    if (r == null || r.getSchema().getField(name) == null) {
-      return null;
-    }
-    Object v = r.get(name);
-    return v instanceof Number n ? n.longValue() : null;
+    return value(r, name) instanceof Number n ? n.longValue() : null;
   }
 
   /** Whether the record's schema has this field. */
@@ -93,12 +92,12 @@ public final class AvroPaths {
    * of the one there, put in its place, or a new empty one.
    */
   public static GenericRecord ownRecord(GenericRecord r, String name) {
-    GenericRecord child = record(r, name);
-    if (child == null) {
+    Schema.Field f = r.getSchema().getField(name);
+    if (f == null || !(r.get(f.pos()) instanceof GenericRecord child)) {
       return recordOrCreate(r, name);
     }
     GenericRecord own = shallowCopy(child);
-    r.put(name, own);
+    r.put(f.pos(), own);
     return own;
   }
 

@@ -19,7 +19,7 @@ final class Rec {
   private Rec() {}
 
   static Object raw(GenericRecord r, String f) {
-    return r == null || r.getSchema().getField(f) == null ? null : r.get(f);
+    return AvroPaths.value(r, f);
   }
 
   static boolean has(GenericRecord r, String f) {
@@ -111,37 +111,38 @@ final class Rec {
 
   /** The child record, created empty when absent; null when the schema has no such field. */
   static GenericRecord child(GenericRecord r, String f) {
-    Schema s = fieldSchema(r, f);
+    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    Schema s = field == null ? null : AvroPaths.nonNull(field.schema());
     if (s == null || s.getType() != Schema.Type.RECORD) {
       return null;
     }
-    GenericRecord c = rec(r, f);
-    if (c == null) {
-      c = new GenericData.Record(s);
-      r.put(f, c);
+    if (r.get(field.pos()) instanceof GenericRecord c) {
+      return c;
     }
+    GenericRecord c = new GenericData.Record(s);
+    r.put(field.pos(), c);
     return c;
   }
 
   /** Sets {@code f} when absent (null, or "" for strings); numbers are coerced to the field's int/long. */
   static boolean setIfAbsent(GenericRecord r, String f, Object value) {
-    Schema s = fieldSchema(r, f);
-    if (s == null) {
+    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    if (field == null) {
       return false;
     }
-    Object cur = r.get(f);
+    Object cur = r.get(field.pos());
     if (cur != null && !(cur instanceof CharSequence cs && cs.length() == 0)) {
       return false;
     }
-    r.put(f, coerce(s, value));
+    r.put(field.pos(), coerce(AvroPaths.nonNull(field.schema()), value));
     return true;
   }
 
   /** Sets {@code f} unconditionally (coercing numbers); no-op when the schema has no such field. */
   static void set(GenericRecord r, String f, Object value) {
-    Schema s = fieldSchema(r, f);
-    if (s != null) {
-      r.put(f, coerce(s, value));
+    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    if (field != null) {
+      r.put(field.pos(), coerce(AvroPaths.nonNull(field.schema()), value));
     }
   }
 
