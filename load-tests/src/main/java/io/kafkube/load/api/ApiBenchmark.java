@@ -7,7 +7,9 @@ import io.kafkube.api.ops.RequestLog;
 import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.load.BrokerRequests;
 import io.kafkube.load.ClientRequests;
+import io.kafkube.load.CpuProbe;
 import io.kafkube.load.GcPauses;
+import io.kafkube.load.HostCpu;
 import io.kafkube.load.NativeThreads;
 import io.kafkube.load.ProcessCpu;
 import io.kafkube.load.StreamLoops;
@@ -150,11 +152,13 @@ public final class ApiBenchmark {
       int n = Math.min(WARMUP_ROUND, o.warmup() - done);
       Map<String, Long> jit0 = NativeThreads.snapshot();
       ProcessCpu cpu = ProcessCpu.start();
+      HostCpu host = HostCpu.start();
       Result warm = creates(api, "warmup", o.clients(), n, "w" + round).result();
       double jitShare = NativeThreads.jitUsed(jit0, NativeThreads.snapshot())
           / (double) Math.max(1, cpu.cpuNanos());
-      out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it%n", round,
-          warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare);
+      out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it; host %s; "
+          + "probe %.1f ms%n", round, warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare,
+          host.summary(), CpuProbe.millis());
       // The read path warms up too (a cold JVM interprets a LIST's first thousands of items): one LIST of
       // each measured kind over the round's pods.
       for (String[] list : List.of(new String[] {"/api/v1/namespaces/warmup/pods", "application/json"},
@@ -181,10 +185,12 @@ public final class ApiBenchmark {
     System.gc();
     out.printf(Locale.ROOT, "collected the warm-up's garbage in %d ms (System.gc) and waited %d ms for the JVM to be "
         + "quiet (under 0.2 cores busy)%n", (System.nanoTime() - gcStart) / 1_000_000, ProcessCpu.awaitQuiet(0.2, 15_000));
+    double probeBefore = CpuProbe.millis();
     ThreadCpu cpu = ThreadCpu.start();
     BrokerRequests requests = BrokerRequests.start();
     StreamLoops loops = StreamLoops.start();
     ClientRequests clients = ClientRequests.start();
+    HostCpu host = HostCpu.start();
     AsyncCreates.Outcome measured;
     try (GcPauses gc = GcPauses.start()) {
       measured = creates(api, "bench", o.clients(), o.pods(), "p");
@@ -195,6 +201,9 @@ public final class ApiBenchmark {
       cpu.add("benchmark clients (their own Vert.x event loop)", measured.clientCpuNanos());
       cpu.print(out, create.ops(), 25);
     }
+    out.printf(Locale.ROOT, "host CPU in the phase (the whole machine, from /proc/stat): %s; machine speed probe "
+        + "(fixed work, best of 3, lower is faster): %.1f ms before the phase, %.1f ms after%n", host.summary(),
+        probeBefore, CpuProbe.millis());
     requests.print(out, create.ops());
     clients.print(out, create.ops());
     loops.print(out);
