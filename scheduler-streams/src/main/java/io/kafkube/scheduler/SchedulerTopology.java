@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The scheduler as a Streams topology: {@code state.pods} and {@code state.nodes} → one
- * single-partition internal topic ({@value #EVENTS}, every event under the key {@value #ROUTE_KEY})
+ * single-partition internal topic ({@value #EVENTS}, every event under the key {@value #ROUTE_KEY}; skipped
+ * when the state topics have one partition, whose one task is then the scheduling task)
  * (with {@code state.priorityclasses}, {@code state.poddisruptionbudgets}, {@code state.persistentvolumeclaims}
  * and {@code state.persistentvolumes}, and the objects the plugins consult: {@code state.namespaces},
  * {@code state.services}, {@code state.replicasets}, {@code state.statefulsets}, {@code state.storageclasses})
@@ -119,14 +120,18 @@ public final class SchedulerTopology {
     }
 
     SchedulerProcessor.Settings settings = config.processorSettings();
-    podEvents.merge(nodeEvents, Named.as("pods-and-nodes"))
+    KStream<String, Event> all = podEvents.merge(nodeEvents, Named.as("pods-and-nodes"))
         .merge(classEvents, Named.as("and-priorityclasses"))
         .merge(pdbEvents, Named.as("and-pdbs"))
         .merge(claimEvents, Named.as("and-claims"))
         .merge(volumeEvents, Named.as("and-volumes"))
-        .merge(objectEvents, Named.as("and-cluster-objects"))
-        .repartition(Repartitioned.<String, Event>as(EVENTS)
-            .withKeySerde(Serdes.String()).withValueSerde(events).withNumberOfPartitions(1))
+        .merge(objectEvents, Named.as("and-cluster-objects"));
+    // With one partition per state topic, their one task sees every object already: it is the scheduling
+    // task, and no event makes the round trip through the internal topic (a produce, an append, a fetch).
+    KStream<String, Event> toScheduler = topics.partitions() == 1 ? all
+        : all.repartition(Repartitioned.<String, Event>as(EVENTS)
+            .withKeySerde(Serdes.String()).withValueSerde(events).withNumberOfPartitions(1));
+    toScheduler
         .process(() -> {
           Volumes view = new Volumes();
           Namespaces namespaces = new Namespaces();
@@ -134,7 +139,7 @@ public final class SchedulerTopology {
           return new SchedulerProcessor(new SchedulingAlgorithm(DefaultProfile.create(view, namespaces, workloads),
               settings.percentageOfNodesToScore()), view, sources.get(Event.Kind.POD), settings,
               PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE, CLAIMS_STORE, VOLUMES_STORE)
-              .withClusterObjects(namespaces, workloads, OBJECTS_STORE);
+              .withClusterObjects(namespaces, workloads, OBJECTS_STORE).withEncodedEvents(events);
         }, Named.as("scheduler"), PODS_STORE, NODES_STORE, ASSUMED_STORE, PRIORITY_CLASSES_STORE, PDBS_STORE,
             CLAIMS_STORE, VOLUMES_STORE, OBJECTS_STORE)
         .to(commands.name(), Produced.with(commands.keySerde(), commands.valueSerde()).withName("commands-sink"));

@@ -26,12 +26,17 @@ class SchedulerTopologyTest {
   private static final String NO_VICTIMS =
       " preemption: 0/%d nodes are available: %d No preemption victims found for incoming pod.";
 
-  private final SchedulerDriver driver = new SchedulerDriver(SchedulerDriver.config());
+  private final SchedulerDriver driver = new SchedulerDriver(SchedulerDriver.config(), partitions());
   private final StoreModel store = new StoreModel();
 
   @AfterEach
   void close() {
     driver.close();
+  }
+
+  /** The state topics' partitions: several, so every event goes through the internal topic. */
+  int partitions() {
+    return 3;
   }
 
   private void create(TestPods.Builder p) {

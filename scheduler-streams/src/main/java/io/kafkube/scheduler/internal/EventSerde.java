@@ -76,10 +76,20 @@ public final class EventSerde implements Serde<Event> {
       byte[] rest = null;
       if (at < data.length) {
         rest = Arrays.copyOfRange(data, at, data.length);
-        Source src = source(kind);
-        obj = src.serde().deserializer().deserialize(src.topic(), rest);
+        obj = decode(kind, rest);
       }
       return new Event(kind, key, obj, rest);
     };
+  }
+
+  /** An event as the deserializer would have made it: {@code e}'s encoded object decoded, its bytes kept. */
+  public Event decoded(Event e) {
+    return e.object() != null || e.encoded() == null ? e
+        : new Event(e.kind(), e.key(), decode(e.kind(), e.encoded()), e.encoded());
+  }
+
+  private GenericRecord decode(Event.Kind kind, byte[] value) {
+    Source src = source(kind);
+    return src.serde().deserializer().deserialize(src.topic(), value);
   }
 }

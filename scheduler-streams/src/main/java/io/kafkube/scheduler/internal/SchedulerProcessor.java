@@ -84,6 +84,7 @@ public final class SchedulerProcessor implements Processor<String, Event, String
   private Namespaces namespaceView;
   private Workloads workloadView;
   private String objectsStoreName;
+  private EventSerde events;
   /** Namespaces, Services, controllers and StorageClasses the plugins consult; null when not wired. */
   private ClusterObjects objects;
 
@@ -117,6 +118,15 @@ public final class SchedulerProcessor implements Processor<String, Event, String
     this.namespaceView = namespaces;
     this.workloadView = workloads;
     this.objectsStoreName = objectsStore;
+    return this;
+  }
+
+  /**
+   * Decodes, with {@code events}, the events that reach this task still encoded: those read straight from the
+   * state topics when there is no internal topic (one partition), whose serde would have decoded them.
+   */
+  public SchedulerProcessor withEncodedEvents(EventSerde events) {
+    this.events = events;
     return this;
   }
 
@@ -199,6 +209,9 @@ public final class SchedulerProcessor implements Processor<String, Event, String
       return;
     }
     try {
+      if (e.object() == null && e.encoded() != null && events != null) {
+        e = events.decoded(e);
+      }
       switch (e.kind()) {
         case POD -> onPod(e.key(), e.object(), e.encoded());
         case NODE -> onNode(e.key(), e.object());

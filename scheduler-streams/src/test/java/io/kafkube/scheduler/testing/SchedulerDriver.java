@@ -40,8 +40,13 @@ public final class SchedulerDriver implements AutoCloseable {
   private final TopicCatalog topics;
 
   public SchedulerDriver(SchedulerConfig config) {
+    this(config, 3);
+  }
+
+  /** The topology of state topics of {@code partitions} partitions (one: no internal topic). */
+  public SchedulerDriver(SchedulerConfig config, int partitions) {
     InMemorySchemaRegistryClient client = InMemorySchemaRegistryClient.forScope(scope);
-    topics = KafkubeTopics.catalog("t", 3, schema -> AvroSerde.generic(client, schema, false));
+    topics = KafkubeTopics.catalog("t", partitions, schema -> AvroSerde.generic(client, schema, false));
     try {
       stateDir = Files.createTempDirectory("scheduler-ttd-");
     } catch (java.io.IOException e) {
