@@ -33,7 +33,9 @@ class LocalClusterPodsTest {
 
   @Test
   void podsRunAsProcessesReportStatusAndAreDeleted() throws Exception {
-    LocalCluster.Settings settings = new LocalCluster.Settings(dir, "kafkube", 3, 0, 0, 0, 0);
+    // kafkube up's P (one: the scheduler reads the state topics directly)
+    LocalCluster.Settings settings =
+        new LocalCluster.Settings(dir, "kafkube", LocalCluster.DEFAULT_PARTITIONS, 0, 0, 0, 0);
     try (LocalCluster cluster = LocalCluster.start(settings)) {
       String kubeconfig = Endpoints.read(dir).get("kubeconfig");
       await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

@@ -41,7 +41,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "the Ingress proxy's HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int ingressPort;
 
-  @Option(names = "--partitions", defaultValue = "" + StoreConfig.DEFAULT_PARTITIONS,
+  @Option(names = "--partitions", defaultValue = "" + LocalCluster.DEFAULT_PARTITIONS,
       description = "P, the partition count of the keyed topics, fixed when the cluster is created (default: ${DEFAULT-VALUE})")
   int partitions;
 

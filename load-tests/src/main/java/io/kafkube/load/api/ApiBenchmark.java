@@ -47,7 +47,7 @@ import org.apache.commons.io.file.PathUtils;
  * </ol>
  *
  * <p>Usage: {@code ApiBenchmark [--clients 64] [--pods 10000] [--lists 20] [--watchers 100]
- * [--watch-writes 200] [--partitions 6] [--nodes 100] [--warmup 250000] [--store-threads 1]}. The nodes are Node objects registered Ready (no agents),
+ * [--watch-writes 200] [--partitions 1] [--nodes 100] [--warmup 250000] [--store-threads 1]}. The nodes are Node objects registered Ready (no agents),
  * so that the scheduler binds the pods as it would in a cluster.
  */
 public final class ApiBenchmark {
@@ -58,7 +58,8 @@ public final class ApiBenchmark {
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
       int warmup, int storeThreads) {
     public static Options defaults() {
-      return new Options(64, 10_000, 20, 100, 200, 6, 100, 250_000, StoreConfig.DEFAULT_THREADS);
+      return new Options(64, 10_000, 20, 100, 200, LocalCluster.DEFAULT_PARTITIONS, 100, 250_000,
+          StoreConfig.DEFAULT_THREADS);
     }
   }
 
@@ -202,8 +203,8 @@ public final class ApiBenchmark {
       cpu.print(out, create.ops(), 25);
     }
     out.printf(Locale.ROOT, "host CPU in the phase (the whole machine, from /proc/stat): %s; machine speed probe "
-        + "(fixed work, best of 3, lower is faster): %.1f ms before the phase, %.1f ms after%n", host.summary(),
-        probeBefore, CpuProbe.millis());
+        + "(fixed work on every core at once, lower is faster): %.1f ms before the phase, %.1f ms after%n",
+        host.summary(), probeBefore, CpuProbe.millis());
     requests.print(out, create.ops());
     clients.print(out, create.ops());
     loops.print(out);
