@@ -103,15 +103,9 @@ final class Rec {
     return out;
   }
 
-  /** The non-null branch of a field's schema, null when the field does not exist. */
-  static Schema fieldSchema(GenericRecord r, String f) {
-    Schema.Field field = r == null ? null : r.getSchema().getField(f);
-    return field == null ? null : AvroPaths.nonNull(field.schema());
-  }
-
   /** The child record, created empty when absent; null when the schema has no such field. */
   static GenericRecord child(GenericRecord r, String f) {
-    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    Schema.Field field = AvroPaths.field(r, f);
     Schema s = field == null ? null : AvroPaths.nonNull(field.schema());
     if (s == null || s.getType() != Schema.Type.RECORD) {
       return null;
@@ -126,7 +120,7 @@ final class Rec {
 
   /** Sets {@code f} when absent (null, or "" for strings); numbers are coerced to the field's int/long. */
   static boolean setIfAbsent(GenericRecord r, String f, Object value) {
-    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    Schema.Field field = AvroPaths.field(r, f);
     if (field == null) {
       return false;
     }
@@ -140,7 +134,7 @@ final class Rec {
 
   /** Sets {@code f} unconditionally (coercing numbers); no-op when the schema has no such field. */
   static void set(GenericRecord r, String f, Object value) {
-    Schema.Field field = r == null ? null : r.getSchema().getField(f);
+    Schema.Field field = AvroPaths.field(r, f);
     if (field != null) {
       r.put(field.pos(), coerce(AvroPaths.nonNull(field.schema()), value));
     }
