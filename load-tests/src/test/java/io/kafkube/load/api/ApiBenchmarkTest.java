@@ -25,7 +25,8 @@ class ApiBenchmarkTest {
   void createsListsAndWatchesWithoutErrors() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", 2, 0, 0, 0, 0), 0)) {
       List<ApiBenchmark.Result> results = ApiBenchmark.run(cluster.api(),
-          new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20, StoreConfig.DEFAULT_THREADS), new PrintStream(PrintStream.nullOutputStream()));
+          new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20, StoreConfig.DEFAULT_THREADS),
+          new PrintStream(PrintStream.nullOutputStream()));
       assertThat(results).hasSize(6);
       assertThat(results).allSatisfy(r -> assertThat(r.errors()).as(r.name()).isZero());
       assertThat(results.get(0).ops()).isEqualTo(150);
