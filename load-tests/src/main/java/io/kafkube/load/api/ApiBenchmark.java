@@ -141,7 +141,31 @@ public final class ApiBenchmark {
     createNamespace(http, "bench");
     createNamespace(http, "watch");
     List<Result> results = new ArrayList<>();
+    try (AsyncCreates creators = new AsyncCreates(api.url(), api.caCertPath(), api.adminToken(), o.clients())) {
+      results.add(createPhase(creators, http, o, out));
+    }
+    // The scheduler is still binding the last pods when the last create is answered: the LISTs measure a
+    // cluster at rest, not one busy with that backlog.
+    out.printf(Locale.ROOT, "all pods bound %.0f ms after the last create was answered%n",
+        awaitBound(http, "bench") / 1e6);
 
+    results.add(lists(http, "LIST ns pods JSON (" + o.pods() + ")", "/api/v1/namespaces/bench/pods",
+        "application/json", o.lists(), o.pods(), out));
+    results.add(lists(http, "LIST ns pods Table (" + o.pods() + ")", "/api/v1/namespaces/bench/pods", TABLE,
+        o.lists(), o.pods(), out));
+    results.add(lists(http, "LIST all pods JSON (cluster scope)", "/api/v1/pods", "application/json", o.lists(), -1,
+        out));
+
+    results.addAll(watch(http, o.watchers(), o.watchWrites()));
+    return results;
+  }
+
+  /**
+   * The warm-up rounds, then the measured creates, over the same client connections; prints what each
+   * took, and for the measured phase where its CPU went.
+   */
+  private static Result createPhase(AsyncCreates creators, ApiHttp http, Options o, PrintStream out)
+      throws Exception {
     // warm-up: JIT, connections, schema ids; not measured. The JIT compiles the write path over the first
     // hundred thousand writes or so, and one quiet round is often followed by a burst of recompilation: rounds
     // of creates until the compiler threads' share of the CPU stays under 5% for two rounds in a row, at most
@@ -154,12 +178,13 @@ public final class ApiBenchmark {
       Map<String, Long> jit0 = NativeThreads.snapshot();
       ProcessCpu cpu = ProcessCpu.start();
       HostCpu host = HostCpu.start();
-      Result warm = creates(api, "warmup", o.clients(), n, "w" + round).result();
+      AsyncCreates.Outcome warmed = creates(creators, "warmup", n, "w" + round);
+      Result warm = warmed.result();
       double jitShare = NativeThreads.jitUsed(jit0, NativeThreads.snapshot())
           / (double) Math.max(1, cpu.cpuNanos());
       out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it; host %s; "
-          + "probe %.1f ms%n", round, warm.ops(), warm.perSecond(), cpu.summary(warm.ops()), 100 * jitShare,
-          host.summary(), CpuProbe.millis());
+          + "probe %.1f ms; %d connections opened%n", round, warm.ops(), warm.perSecond(), cpu.summary(warm.ops()),
+          100 * jitShare, host.summary(), CpuProbe.millis(), warmed.connectionsOpened());
       // The read path warms up too (a cold JVM interprets a LIST's first thousands of items): one LIST of
       // each measured kind over the round's pods.
       for (String[] list : List.of(new String[] {"/api/v1/namespaces/warmup/pods", "application/json"},
@@ -194,7 +219,7 @@ public final class ApiBenchmark {
     HostCpu host = HostCpu.start();
     AsyncCreates.Outcome measured;
     try (GcPauses gc = GcPauses.start()) {
-      measured = creates(api, "bench", o.clients(), o.pods(), "p");
+      measured = creates(creators, "bench", o.pods(), "p");
       gc.print(out);
     }
     Result create = measured.result();
@@ -208,23 +233,10 @@ public final class ApiBenchmark {
     requests.print(out, create.ops());
     clients.print(out, create.ops());
     loops.print(out);
-    results.add(new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
-        create.seconds(), create.latencyMicros(), create.errors()));
-    out.printf(Locale.ROOT, "created %d pods in %.1f s%n", create.ops(), create.seconds());
-    // The scheduler is still binding the last pods when the last create is answered: the LISTs measure a
-    // cluster at rest, not one busy with that backlog.
-    out.printf(Locale.ROOT, "all pods bound %.0f ms after the last create was answered%n",
-        awaitBound(http, "bench") / 1e6);
-
-    results.add(lists(http, "LIST ns pods JSON (" + o.pods() + ")", "/api/v1/namespaces/bench/pods",
-        "application/json", o.lists(), o.pods(), out));
-    results.add(lists(http, "LIST ns pods Table (" + o.pods() + ")", "/api/v1/namespaces/bench/pods", TABLE,
-        o.lists(), o.pods(), out));
-    results.add(lists(http, "LIST all pods JSON (cluster scope)", "/api/v1/pods", "application/json", o.lists(), -1,
-        out));
-
-    results.addAll(watch(http, o.watchers(), o.watchWrites()));
-    return results;
+    out.printf(Locale.ROOT, "created %d pods in %.1f s; the clients opened %d connections in the phase (the warm-up "
+        + "opened the others)%n", create.ops(), create.seconds(), measured.connectionsOpened());
+    return new Result(String.format(Locale.ROOT, "create pod (%d clients)", o.clients()), create.ops(),
+        create.seconds(), create.latencyMicros(), create.errors());
   }
 
   /** Waits until no pod of the namespace is unbound (at most two minutes); the nanoseconds it took. */
@@ -270,11 +282,10 @@ public final class ApiBenchmark {
         + "\"command\":[\"sleep\",\"3600\"],\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
   }
 
-  /** {@code total} pod creates by {@code clients} clients, each with one request in flight. */
-  static AsyncCreates.Outcome creates(ApiServer api, String namespace, int clients, int total, String prefix)
+  /** {@code total} pod creates by {@code clients}, each client with one request in flight. */
+  static AsyncCreates.Outcome creates(AsyncCreates clients, String namespace, int total, String prefix)
       throws Exception {
-    return AsyncCreates.run(api.url(), api.caCertPath(), api.adminToken(), "/api/v1/namespaces/" + namespace + "/pods",
-        clients, total, i -> pod(prefix + "-" + i));
+    return clients.run("/api/v1/namespaces/" + namespace + "/pods", total, i -> pod(prefix + "-" + i));
   }
 
   /** {@code n} sequential LISTs; checks the item count when {@code expected >= 0}. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kafkube.cli.up.LocalCluster;
 import io.kafkube.store.StoreConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +26,19 @@ class ApiBenchmarkTest {
   @Test
   void createsListsAndWatchesWithoutErrors() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Settings(dir, "kafkube", 2, 0, 0, 0, 0), 0)) {
+      ByteArrayOutputStream printed = new ByteArrayOutputStream();
       List<ApiBenchmark.Result> results = ApiBenchmark.run(cluster.api(),
           new ApiBenchmark.Options(8, 150, 3, 4, 15, 2, 2, 20, StoreConfig.DEFAULT_THREADS),
-          new PrintStream(PrintStream.nullOutputStream()));
+          new PrintStream(printed, true, StandardCharsets.UTF_8));
       assertThat(results).hasSize(6);
       assertThat(results).allSatisfy(r -> assertThat(r.errors()).as(r.name()).isZero());
       assertThat(results.get(0).ops()).isEqualTo(150);
       assertThat(results.get(1).ops()).isEqualTo(3);
       assertThat(results.get(4).ops()).as("every watcher saw every created pod").isEqualTo(4 * 15);
       assertThat(results.get(5).ops()).as("timed from the POST too").isEqualTo(4 * 15);
+      assertThat(printed.toString(StandardCharsets.UTF_8))
+          .as("the warm-up opened the 8 clients' connections and the measured creates reused them")
+          .contains("8 connections opened").contains("the clients opened 0 connections in the phase");
     }
   }
 }
