@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -183,15 +185,33 @@ public final class FieldManager {
     return out;
   }
 
-  /** The object without what no manager owns: apiVersion, kind, status and server-set metadata. */
+  /**
+   * The object without what no manager owns: apiVersion, kind, status and server-set metadata. The
+   * result shares the rest with {@code obj} (not a deep copy): what reads it ({@link Structured}) never
+   * modifies its inputs, and what is returned from it is copied.
+   */
   static ObjectNode strip(ObjectNode obj) {
-    ObjectNode c = obj.deepCopy();
-    c.remove(List.of("apiVersion", "kind", "status"));
-    JsonNode md = c.get("metadata");
-    if (md instanceof ObjectNode m) {
-      m.remove(STRIPPED_META);
-      if (m.isEmpty()) {
-        c.remove("metadata");
+    ObjectNode c = PathElement.MAPPER.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      switch (e.getKey()) {
+        case "apiVersion", "kind", "status" -> { }
+        case "metadata" -> {
+          if (e.getValue() instanceof ObjectNode m) {
+            ObjectNode kept = PathElement.MAPPER.createObjectNode();
+            m.fields().forEachRemaining(f -> {
+              if (!STRIPPED_META.contains(f.getKey())) {
+                kept.set(f.getKey(), f.getValue());
+              }
+            });
+            if (!kept.isEmpty()) {
+              c.set("metadata", kept);
+            }
+          } else {
+            c.set("metadata", e.getValue());
+          }
+        }
+        default -> c.set(e.getKey(), e.getValue());
       }
     }
     return c;

@@ -1,7 +1,6 @@
 package io.kafkube.api.apply;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** A path from the root of an object to one of its fields or list items. Immutable. */
@@ -22,10 +21,9 @@ public record FieldPath(List<PathElement> elements) implements Comparable<FieldP
   }
 
   public FieldPath child(PathElement e) {
-    List<PathElement> l = new ArrayList<>(elements.size() + 1);
-    l.addAll(elements);
-    l.add(e);
-    return new FieldPath(Collections.unmodifiableList(l));
+    PathElement[] a = elements.toArray(new PathElement[elements.size() + 1]);
+    a[a.length - 1] = e;
+    return new FieldPath(List.of(a)); // List.copyOf keeps an immutable list as it is
   }
 
   public FieldPath child(String field) {

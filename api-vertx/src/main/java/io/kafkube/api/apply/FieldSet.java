@@ -2,7 +2,9 @@ package io.kafkube.api.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -53,18 +55,30 @@ public final class FieldSet {
   }
 
   public FieldSet union(FieldSet o) {
+    if (o.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return o;
+    }
     TreeSet<FieldPath> s = new TreeSet<>(paths);
     s.addAll(o.paths);
     return new FieldSet(s);
   }
 
   public FieldSet difference(FieldSet o) {
+    if (isEmpty() || o.isEmpty()) {
+      return this;
+    }
     TreeSet<FieldPath> s = new TreeSet<>(paths);
     s.removeAll(o.paths);
     return new FieldSet(s);
   }
 
   public FieldSet intersection(FieldSet o) {
+    if (isEmpty() || o.isEmpty()) {
+      return EMPTY;
+    }
     TreeSet<FieldPath> s = new TreeSet<>(paths);
     s.retainAll(o.paths);
     return new FieldSet(s);
@@ -81,6 +95,51 @@ public final class FieldSet {
       n.member = true;
     }
     return emit(root);
+  }
+
+  /**
+   * The {@code fieldsV1} document of this set as compact JSON, the text {@link #toFieldsV1()} would
+   * serialize to, written in one pass over the sorted paths: a path sorts before everything below
+   * it and its children in key order, so the paths in order are the document's objects in order.
+   */
+  public String toFieldsV1Json() {
+    FieldPath[] all = paths.toArray(new FieldPath[0]);
+    StringBuilder b = new StringBuilder(32 * all.length + 2).append('{');
+    List<PathElement> open = new ArrayList<>();
+    // whether the object at each depth that is open (0: the document) has a member written yet
+    boolean[] written = new boolean[16];
+    for (int n = 0; n < all.length; n++) {
+      List<PathElement> p = all[n].elements();
+      int common = 0;
+      while (common < open.size() && common < p.size() && open.get(common).equals(p.get(common))) {
+        common++;
+      }
+      while (open.size() > common) {
+        open.remove(open.size() - 1);
+        b.append('}');
+      }
+      for (int i = common; i < p.size(); i++) {
+        if (written[open.size()]) {
+          b.append(',');
+        }
+        written[open.size()] = true;
+        b.append('"').append(JsonStringEncoder.getInstance().quoteAsString(p.get(i).fieldsV1Key())).append("\":{");
+        open.add(p.get(i));
+        if (open.size() == written.length) {
+          written = Arrays.copyOf(written, 2 * written.length);
+        }
+        written[open.size()] = false;
+      }
+      // a member with members below it: they come next, after its mark (a fresh object, so the mark is first)
+      if (n + 1 < all.length && !all[n + 1].equals(all[n]) && all[n].isPrefixOf(all[n + 1])) {
+        b.append(written[open.size()] ? ",\".\":{}" : "\".\":{}");
+        written[open.size()] = true;
+      }
+    }
+    for (int i = 0; i <= open.size(); i++) {
+      b.append('}');
+    }
+    return b.toString();
   }
 
   /** Parses a {@code fieldsV1} document; malformed documents are an IllegalArgumentException. */

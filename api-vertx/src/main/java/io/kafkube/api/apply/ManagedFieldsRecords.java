@@ -79,7 +79,7 @@ public final class ManagedFieldsRecords {
       r.put("apiVersion", e.apiVersion());
       r.put("time", e.time() == null ? null : e.time().truncatedTo(ChronoUnit.SECONDS).toEpochMilli());
       r.put("fieldsType", "FieldsV1");
-      r.put("fieldsV1", PathElement.compact(e.fields().toFieldsV1()));
+      r.put("fieldsV1", e.fields().toFieldsV1Json());
       if (item.getField("subresource") != null) {
         r.put("subresource", e.subresource());
       }

@@ -6,6 +6,7 @@ import io.kafkube.api.patch.PatchMeta;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
@@ -44,6 +45,13 @@ public final class Shape {
   private final Schema schema;
   private final Schema element;
   private final List<String> keys;
+  /**
+   * The shapes of this struct's fields, made once: every write's field bookkeeping walks the same
+   * shapes. Only the schema's fields are kept, so the map is bounded whatever the objects hold.
+   */
+  private final Map<String, Shape> fields = new ConcurrentHashMap<>();
+  /** The shape of this map's values or of this list's items, made on first use (a benign race). */
+  private Shape member;
 
   private Shape(Kind kind, Schema schema, Schema element, List<String> keys) {
     this.kind = kind;
@@ -68,15 +76,27 @@ public final class Shape {
   /** The shape of a field of a struct, or of an entry of a map. */
   public Shape child(String field) {
     if (kind == Kind.MAP) {
-      return ofValue(schema.getValueType());
+      Shape m = member;
+      return m != null ? m : (member = ofValue(schema.getValueType()));
     }
     if (kind != Kind.STRUCT) {
       return UNKNOWN;
+    }
+    Shape known = fields.get(field);
+    if (known != null) {
+      return known;
     }
     Schema.Field f = schema.getField(field);
     if (f == null) {
       return UNKNOWN;
     }
+    Shape made = fieldShape(f);
+    fields.put(field, made);
+    return made;
+  }
+
+  private Shape fieldShape(Schema.Field f) {
+    String field = f.name();
     Schema s = nonNull(f.schema());
     if (s != null && s.getType() == Schema.Type.ARRAY) {
       String at = schema.getFullName() + "." + field;
@@ -96,7 +116,11 @@ public final class Shape {
 
   /** The shape of the items of an associative list. */
   public Shape item() {
-    return kind == Kind.ASSOCIATIVE ? ofValue(element) : UNKNOWN;
+    if (kind != Kind.ASSOCIATIVE) {
+      return UNKNOWN;
+    }
+    Shape m = member;
+    return m != null ? m : (member = ofValue(element));
   }
 
   /**

@@ -58,10 +58,31 @@ class FieldSetTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void fieldSetAndItsFieldsV1(String name, Shape shape, String object, String fieldsV1) {
+  void fieldSetAndItsFieldsV1(String name, Shape shape, String object, String fieldsV1) throws Exception {
     FieldSet set = Structured.fieldsOf(json(object), shape);
     assertThat(set.toFieldsV1()).isEqualTo(json(fieldsV1));
     assertThat(FieldSet.fromFieldsV1(set.toFieldsV1())).isEqualTo(set);
+    assertThat(set.toFieldsV1Json()).isEqualTo(M.writeValueAsString(set.toFieldsV1()));
+  }
+
+  @Test
+  void fieldsV1TextIsTheDocumentSerialized() throws Exception {
+    FieldPath deep = FieldPath.ROOT;
+    for (int i = 0; i < 40; i++) {
+      deep = deep.child("d" + i);
+    }
+    FieldPath labels = FieldPath.of("metadata", "labels");
+    FieldSet set = FieldSet.of(labels, labels.child("a\"b\\c\u0001\u00e9/x"), labels.child("z"),
+        FieldPath.of("metadata", "finalizers").child(PathElement.value(json("'x\\ny'"))),
+        FieldPath.of("spec", "ports").child(PathElement.key((com.fasterxml.jackson.databind.node.ObjectNode)
+            json("{'protocol':'TCP','port':80}"))),
+        FieldPath.of("spec", "ports").child(PathElement.key((com.fasterxml.jackson.databind.node.ObjectNode)
+            json("{'protocol':'TCP','port':80}"))).child("port"),
+        FieldPath.of("spec", "args").child(PathElement.index(10)), FieldPath.of("spec", "args").child(PathElement.index(9)),
+        deep, deep.child("leaf"), FieldPath.of("d0"));
+    assertThat(set.toFieldsV1Json()).isEqualTo(M.writeValueAsString(set.toFieldsV1()));
+    assertThat(FieldSet.fromFieldsV1(M.readTree(set.toFieldsV1Json()))).isEqualTo(set);
+    assertThat(FieldSet.EMPTY.toFieldsV1Json()).isEqualTo("{}");
   }
 
   @Test
