@@ -1,8 +1,8 @@
 package io.kafkube.api.apply;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -131,7 +131,7 @@ public final class FieldSet {
         written[open.size()] = false;
       }
       // a member with members below it: they come next, after its mark (a fresh object, so the mark is first)
-      if (n + 1 < all.length && !all[n + 1].equals(all[n]) && all[n].isPrefixOf(all[n + 1])) {
+      if (n + 1 < all.length && all[n].isPrefixOf(all[n + 1])) {
         b.append(written[open.size()] ? ",\".\":{}" : "\".\":{}");
         written[open.size()] = true;
       }
