@@ -53,6 +53,14 @@ import org.apache.commons.io.file.PathUtils;
 public final class ApiBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int WARMUP_ROUND = 5_000;
+  /**
+   * The warm-up ends after {@link #QUIET_ROUNDS} rounds in a row in which the JIT compiler threads took less
+   * than this share of the CPU. At 5% for two rounds, the measured phase still spent 8% of its CPU compiling
+   * (the broker's and Streams' per-transaction paths reach C2 last: a transaction carries some sixty creates);
+   * at 3% for three it spent 3-4%, as much as the rounds before it.
+   */
+  private static final double QUIET_JIT_SHARE = 0.03;
+  private static final int QUIET_ROUNDS = 3;
 
   /** What to run. */
   public record Options(int clients, int pods, int lists, int watchers, int watchWrites, int partitions, int nodes,
@@ -168,12 +176,14 @@ public final class ApiBenchmark {
       throws Exception {
     // warm-up: JIT, connections, schema ids; not measured. The JIT compiles the write path over the first
     // hundred thousand writes or so, and one quiet round is often followed by a burst of recompilation: rounds
-    // of creates until the compiler threads' share of the CPU stays under 5% for two rounds in a row, at most
-    // --warmup creates. Each round's pods are then deleted at once (grace 0: no agent would end them).
+    // of creates until the compiler threads' share of the CPU stays under QUIET_JIT_SHARE for QUIET_ROUNDS
+    // rounds in a row, at most --warmup creates. Each round's pods are then deleted at once (grace 0: no agent
+    // would end them).
     createNamespace(http, "warmup");
     int round = 0;
     int quietRounds = 0;
-    for (int done = 0; done < o.warmup(); round++) {
+    int done = 0;
+    for (; done < o.warmup(); round++) {
       int n = Math.min(WARMUP_ROUND, o.warmup() - done);
       Map<String, Long> jit0 = NativeThreads.snapshot();
       ProcessCpu cpu = ProcessCpu.start();
@@ -182,7 +192,7 @@ public final class ApiBenchmark {
       Result warm = warmed.result();
       double jitShare = NativeThreads.jitUsed(jit0, NativeThreads.snapshot())
           / (double) Math.max(1, cpu.cpuNanos());
-      out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.0f%% of it; host %s; "
+      out.printf(Locale.ROOT, "warm-up round %d (not measured): %d creates, %.0f/s, %s, JIT %.1f%% of it; host %s; "
           + "probe %.1f ms; %d connections opened%n", round, warm.ops(), warm.perSecond(), cpu.summary(warm.ops()),
           100 * jitShare, host.summary(), CpuProbe.millis(), warmed.connectionsOpened());
       // The read path warms up too (a cold JVM interprets a LIST's first thousands of items): one LIST of
@@ -198,11 +208,16 @@ public final class ApiBenchmark {
         throw new IllegalStateException("deletecollection of the warm-up pods: " + gone.statusCode());
       }
       done += n;
-      quietRounds = jitShare < 0.05 ? quietRounds + 1 : 0;
-      if (quietRounds == 2) {
+      quietRounds = jitShare < QUIET_JIT_SHARE ? quietRounds + 1 : 0;
+      if (quietRounds == QUIET_ROUNDS) {
+        round++;
         break;
       }
     }
+    out.printf(Locale.ROOT, "warm-up of %d creates in %d rounds: %s%n", done, round, quietRounds == QUIET_ROUNDS
+        ? String.format(Locale.ROOT, "the JIT took under %.0f%% of the CPU in each of the last %d",
+            100 * QUIET_JIT_SHARE, QUIET_ROUNDS)
+        : "stopped at --warmup " + o.warmup() + (done == 0 ? "" : " before the JIT was quiet"));
 
     // The warm-up's pods are deleted, but their objects fill the old generation: a full collection of them
     // in the measured phase would be the warm-up's cost, not the creates'. Collected here, as JMH can between

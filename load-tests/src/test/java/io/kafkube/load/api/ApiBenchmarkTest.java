@@ -39,6 +39,9 @@ class ApiBenchmarkTest {
       assertThat(printed.toString(StandardCharsets.UTF_8))
           .as("the warm-up opened the 8 clients' connections and the measured creates reused them")
           .contains("8 connections opened").contains("the clients opened 0 connections in the phase");
+      assertThat(printed.toString(StandardCharsets.UTF_8))
+          .as("the warm-up's 20 creates made one round, too few for the JIT to be quiet")
+          .contains("warm-up of 20 creates in 1 rounds: stopped at --warmup 20 before the JIT was quiet");
     }
   }
 }
