@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionException;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The mutating admission of writes, between decoding and the store's command: the Priority plugin
- * for new pods ({@link PriorityAdmission}) and the Service IP and NodePort allocation
+ * The mutating admission of writes, between decoding and the store's command: the ServiceAccount and
+ * Priority plugins for new pods ({@link ServiceAccountAdmission}, {@link PriorityAdmission}) and the
+ * Service IP and NodePort allocation
  * ({@link ServiceAllocator}). The handlers call {@link #create}/{@link #update} before sending, and
  * {@link ServiceAllocator.Claim#finish} with the store's answer; {@link #deleted} after a delete.
  */
@@ -38,6 +39,7 @@ public final class Admission {
   /** Admits a new object (changing it in place); the claim must be finished with the store's answer. */
   public Future<ServiceAllocator.Claim> create(Context ctx, ObjectKey key, GenericRecord obj, boolean dryRun) {
     if (key.type().equals(pods)) {
+      ServiceAccountAdmission.admit(obj);
       return priority(ctx, obj).map(v -> allocator.none(key.toString()));
     }
     if (key.type().equals(services) && !dryRun) {

@@ -254,6 +254,32 @@ class AdmissionTest {
     }
   }
 
+  // ---- ServiceAccount
+
+  @Test
+  void aPodWithoutAServiceAccountRunsAsTheDefaultOneAndANamedOneIsKept() throws Exception {
+    Http.Reply plain = api.post(PODS, pod("sa-none", ""));
+    assertThat(plain.code()).as(plain.raw()).isEqualTo(201);
+    assertThat(plain.body().path("spec").path("serviceAccountName").asText()).isEqualTo("default");
+    assertThat(api.get(PODS + "/sa-none").body().path("spec").path("serviceAccountName").asText())
+        .as("stored so").isEqualTo("default");
+
+    Http.Reply named = api.post(PODS, pod("sa-named", ",'serviceAccountName':'builder'"));
+    assertThat(named.code()).as(named.raw()).isEqualTo(201);
+    assertThat(named.body().path("spec").path("serviceAccountName").asText()).isEqualTo("builder");
+
+    Http.Reply deprecated = api2.post(PODS, pod("sa-old", ",'serviceAccount':'legacy'"));
+    assertThat(deprecated.code()).as(deprecated.raw()).isEqualTo(201);
+    assertThat(deprecated.body().path("spec").path("serviceAccountName").asText())
+        .as("the deprecated field names it when the name is empty, as kube's conversion reads it").isEqualTo("legacy");
+    assertThat(deprecated.body().path("spec").path("serviceAccount").asText()).isEqualTo("legacy");
+
+    Http.Reply dry = api.post(PODS + "?dryRun=All", pod("sa-dry", ""));
+    assertThat(dry.code()).as(dry.raw()).isEqualTo(201);
+    assertThat(dry.body().path("spec").path("serviceAccountName").asText()).isEqualTo("default");
+    assertThat(api.get(PODS + "/sa-dry").code()).isEqualTo(404);
+  }
+
   // ---- priority
 
   @Test
