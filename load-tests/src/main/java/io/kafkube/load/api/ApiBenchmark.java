@@ -57,7 +57,7 @@ public final class ApiBenchmark {
    * The warm-up ends after {@link #QUIET_ROUNDS} rounds in a row in which the JIT compiler threads took less
    * than this share of the CPU. At 5% for two rounds, the measured phase still spent 8% of its CPU compiling
    * (the broker's and Streams' per-transaction paths reach C2 last: a transaction carries some sixty creates);
-   * at 3% for three it spent 1.4-3.9% in nine runs of ten, 6.8% in the tenth.
+   * at 3% for three it spent 1.4-3.9% in ten runs of thirteen, 5.0-7.7% in the other three.
    */
   private static final double QUIET_JIT_SHARE = 0.03;
   private static final int QUIET_ROUNDS = 3;
